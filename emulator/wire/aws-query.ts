@@ -1,0 +1,75 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { AwsError } from "../core/aws-error.js";
+import type { CallContext } from "../core/service.js";
+import { readBody } from "./body.js";
+import { escapeXml } from "./xml.js";
+
+/** awsQuery (SNS, SES v1, STS): form-encoded `Action=...&Version=...` in, XML out. */
+export type QueryParams = Record<string, string>;
+
+export async function readQueryParams(req: IncomingMessage, url: URLSearchParams): Promise<QueryParams> {
+  const params: QueryParams = {};
+  for (const [k, v] of url) params[k] = v;
+  const raw = await readBody(req);
+  for (const [k, v] of new URLSearchParams(raw.toString("utf8"))) params[k] = v;
+  return params;
+}
+
+/** `Prefix.member.1`, `Prefix.member.2`, ... (or another list element name) in order. */
+export function readList(params: QueryParams, prefix: string, element = "member"): string[] {
+  const out: string[] = [];
+  for (let i = 1; `${prefix}.${element}.${i}` in params; i++) out.push(params[`${prefix}.${element}.${i}`]!);
+  return out;
+}
+
+/** Indices present under `Prefix.<element>.N.` for lists of structures, in order. */
+export function readStructList(params: QueryParams, prefix: string, element = "member"): QueryParams[] {
+  const out: QueryParams[] = [];
+  for (let i = 1; ; i++) {
+    const head = `${prefix}.${element}.${i}.`;
+    const item: QueryParams = {};
+    let found = false;
+    for (const [k, v] of Object.entries(params)) {
+      if (k.startsWith(head)) {
+        item[k.slice(head.length)] = v;
+        found = true;
+      }
+    }
+    if (!found) return out;
+    out.push(item);
+  }
+}
+
+/** `Prefix.entry.N.key` / `Prefix.entry.N.value` maps (SNS Attributes), with configurable names. */
+export function readMap(params: QueryParams, prefix: string, key = "key", value = "value", element = "entry"): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const item of readStructList(params, prefix, element)) {
+    if (item[key] !== undefined) out[item[key]!] = item[value] ?? "";
+  }
+  return out;
+}
+
+export function requireParam(params: QueryParams, name: string): string {
+  const v = params[name];
+  if (v === undefined || v === "") throw new AwsError("ValidationError", `1 validation error detected: Value null at '${name}' failed to satisfy constraint: Member must not be null`);
+  return v;
+}
+
+/** `<ActionResponse xmlns=...><ActionResult>inner</ActionResult><ResponseMetadata>...` */
+export function sendQueryResult(res: ServerResponse, ctx: CallContext, action: string, namespace: string, resultXml: string): void {
+  const body =
+    `<?xml version="1.0" encoding="UTF-8"?>\n<${action}Response xmlns="${namespace}">` +
+    (resultXml === "" ? "" : `<${action}Result>${resultXml}</${action}Result>`) +
+    `<ResponseMetadata><RequestId>${ctx.requestId}</RequestId></ResponseMetadata></${action}Response>`;
+  res.writeHead(200, { "content-type": "text/xml", "content-length": Buffer.byteLength(body), "x-amzn-requestid": ctx.requestId });
+  res.end(body);
+}
+
+export function sendQueryError(res: ServerResponse, ctx: CallContext, err: AwsError, namespace: string): void {
+  const body =
+    `<?xml version="1.0" encoding="UTF-8"?>\n<ErrorResponse xmlns="${namespace}"><Error><Type>${err.fault}</Type>` +
+    `<Code>${escapeXml(err.code)}</Code><Message>${escapeXml(err.message)}</Message></Error>` +
+    `<RequestId>${ctx.requestId}</RequestId></ErrorResponse>`;
+  res.writeHead(err.statusCode, { "content-type": "text/xml", "content-length": Buffer.byteLength(body), "x-amzn-requestid": ctx.requestId });
+  res.end(body);
+}

@@ -16,6 +16,8 @@ export interface CloudOptions {
   accountId?: string;
   /** receives errors that would otherwise be lost (failed snapshot writes, 500s); the cloud never prints */
   onError?: (err: unknown) => void;
+  /** how often expired DynamoDB TTL items are deleted (default 1000 ms) */
+  ttlSweepMs?: number;
 }
 
 export interface Cloud {
@@ -64,7 +66,7 @@ export async function startCloud(opts: CloudOptions): Promise<Cloud> {
   const stateDir = opts.stateDir ? resolve(opts.stateDir) : undefined;
   const onError = opts.onError ?? (() => undefined);
 
-  const dynamodb = await createDynamoDb({ stateDir });
+  const dynamodb = await createDynamoDb({ stateDir, onError, ttlSweepMs: opts.ttlSweepMs });
   const services: Service[] = [dynamodb.service];
   let delivery: SqsDelivery = {
     deliver(queueArn) {

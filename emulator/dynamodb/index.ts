@@ -3,29 +3,36 @@ import { mkdir } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { isAwsError } from "../core/aws-error.js";
 import type { CallContext, RouteInfo, Service } from "../core/service.js";
-import { readJson, sendJson, sendJsonError } from "../wire/aws-json.js";
-import { startDynalite, type DynaliteBackend } from "./dynalite-backend.js";
+import { readJson, sendJson } from "../wire/aws-json.js";
+import { DYNAMODB_TARGET_PREFIX, startDynalite, type DynaliteBackend } from "./dynalite-backend.js";
+import { sendDynamoError } from "./errors.js";
 import { RwLock } from "./rw-lock.js";
+import { createTransactions } from "./transactions.js";
+import { createTtl } from "./ttl.js";
 
 export interface DynamoDbOptions {
   /** LevelDB lives in `<stateDir>/dynamodb`; in memory when absent */
   stateDir?: string;
+  /** how often expired TTL items are deleted (default 1000 ms) */
+  ttlSweepMs?: number;
+  /** errors from the background sweeper */
+  onError?: (err: unknown) => void;
 }
 
 /** An operation dynalite lacks, handled here with the body read and parsed. */
-export type ExtraOperation = (input: Record<string, unknown>, ctx: CallContext) => Promise<unknown>;
+type ExtraOperation = (input: Record<string, unknown>) => Promise<unknown>;
 
 export interface DynamoDb {
   service: Service;
   /** dynalite's own loopback URL (internal calls, benchmarks) */
   dynaliteUrl: string;
-  backend: DynaliteBackend;
-  lock: RwLock;
+  /** runs one TTL sweep now */
+  sweepTtl(): Promise<void>;
 }
 
 /**
  * DynamoDB: dynalite mounted behind the router. Requests go to dynalite's
- * handler as raw streams; only operations dynalite lacks are read here.
+ * handler as raw streams; only the operations dynalite lacks are read here.
  */
 export async function createDynamoDb(opts: DynamoDbOptions = {}): Promise<DynamoDb> {
   let path: string | undefined;
@@ -33,24 +40,31 @@ export async function createDynamoDb(opts: DynamoDbOptions = {}): Promise<Dynamo
     path = join(opts.stateDir, "dynamodb");
     await mkdir(path, { recursive: true });
   }
-  const backend = await startDynalite({ path });
+  const backend: DynaliteBackend = await startDynalite({ path });
   const lock = new RwLock();
-  const extras = new Map<string, ExtraOperation>();
+  const transactions = createTransactions(backend, lock);
+  const ttl = createTtl(backend, lock, opts.onError ?? (() => undefined));
+  ttl.start(opts.ttlSweepMs ?? 1000);
 
-  const service: Service & { extras: Map<string, ExtraOperation> } = {
+  const extras = new Map<string, ExtraOperation>([
+    ["TransactWriteItems", transactions.transactWriteItems],
+    ["TransactGetItems", transactions.transactGetItems],
+    ["UpdateTimeToLive", ttl.updateTimeToLive],
+    ["DescribeTimeToLive", ttl.describeTimeToLive],
+  ]);
+
+  const service: Service = {
     name: "dynamodb",
-    extras,
     claims: (route: RouteInfo) => route.target?.startsWith("DynamoDB_") === true,
     async handle(req: IncomingMessage, res: ServerResponse, route: RouteInfo, ctx: CallContext) {
-      const operation = route.target!.slice(route.target!.indexOf(".") + 1);
-      const extra = route.target!.startsWith("DynamoDB_20120810.") ? extras.get(operation) : undefined;
+      const target = route.target!;
+      const extra = target.startsWith(DYNAMODB_TARGET_PREFIX) ? extras.get(target.slice(DYNAMODB_TARGET_PREFIX.length)) : undefined;
       if (extra) {
         try {
-          const input = await readJson(req);
-          sendJson(res, ctx, await extra(input, ctx));
+          sendJson(res, ctx, await extra(await readJson(req)));
         } catch (err) {
           if (!isAwsError(err)) throw err;
-          sendJsonError(res, ctx, err, { typePrefix: "com.amazonaws.dynamodb.v20120810#" });
+          sendDynamoError(res, ctx, err);
         }
         return;
       }
@@ -62,9 +76,13 @@ export async function createDynamoDb(opts: DynamoDbOptions = {}): Promise<Dynamo
       req.removeAllListeners("error");
       req.on("error", () => res.destroy());
     },
+    snapshot: () => ttl.snapshot(),
+    restore: (state) => ttl.restore(state),
+    status: () => ({ storage: path ? `leveldb:${path}` : "memory", ttlTables: ttl.enabledCount() }),
     async close() {
+      await ttl.stop();
       await backend.close();
     },
   };
-  return { service, dynaliteUrl: backend.url, backend, lock };
+  return { service, dynaliteUrl: backend.url, sweepTtl: ttl.sweep };
 }

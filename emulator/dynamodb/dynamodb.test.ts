@@ -212,7 +212,10 @@ describe("DynamoDB time to live", () => {
     const updated = await client.send(new UpdateTimeToLiveCommand({ TableName: "Sessions", TimeToLiveSpecification: { Enabled: true, AttributeName: "expiresAt" } }));
     expect(updated.TimeToLiveSpecification).toEqual({ Enabled: true, AttributeName: "expiresAt" });
     expect((await client.send(new DescribeTimeToLiveCommand({ TableName: "Sessions" }))).TimeToLiveDescription).toEqual({ TimeToLiveStatus: "ENABLED", AttributeName: "expiresAt" });
-    const again = await client.send(new UpdateTimeToLiveCommand({ TableName: "Sessions", TimeToLiveSpecification: { Enabled: true, AttributeName: "expiresAt" } })).catch((e: unknown) => e as Error);
+    const again = await client.send(new UpdateTimeToLiveCommand({ TableName: "Sessions", TimeToLiveSpecification: { Enabled: true, AttributeName: "expiresAt" } })).then(
+      () => new Error("enabled twice"),
+      (e: unknown) => e as Error,
+    );
     expect(again.name).toBe("ValidationException");
     expect(again.message).toBe("TimeToLive is already enabled");
     await expect(client.send(new DescribeTimeToLiveCommand({ TableName: "Missing" }))).rejects.toBeInstanceOf(ResourceNotFoundException);

@@ -5,6 +5,7 @@ import { DynamoDBClient, DescribeLimitsCommand } from "@aws-sdk/client-dynamodb"
 import { STSClient, AssumeRoleCommand } from "@aws-sdk/client-sts";
 import { startCloud, type Cloud } from "../cloud.js";
 import { localClientConfig } from "../../test/support/cloud-client-config.js";
+import { rejection } from "../../test/support/rejection.js";
 import { AwsError } from "./aws-error.js";
 import { createRouter, routeInfo } from "./router.js";
 import type { RouteInfo, Service } from "./service.js";
@@ -31,15 +32,15 @@ describe("router against the running cloud", () => {
 
   it("answers a DynamoDB operation it lacks with UnknownOperationException through the SDK", async () => {
     const client = new DynamoDBClient(localClientConfig(cloud.url));
-    const err = await client.send(new DescribeLimitsCommand({})).catch((e: unknown) => e as Error & { $metadata: { httpStatusCode?: number } });
+    const err = await rejection(client.send(new DescribeLimitsCommand({})));
     client.destroy();
     expect(err.name).toBe("UnknownOperationException");
-    expect(err.$metadata.httpStatusCode).toBe(400);
+    expect(err.$metadata?.httpStatusCode).toBe(400);
   });
 
   it("answers an STS action it lacks with InvalidAction through the SDK", async () => {
     const client = new STSClient(localClientConfig(cloud.url));
-    const err = await client.send(new AssumeRoleCommand({ RoleArn: "arn:aws:iam::000000000000:role/r", RoleSessionName: "s" })).catch((e: unknown) => e as Error);
+    const err = await rejection(client.send(new AssumeRoleCommand({ RoleArn: "arn:aws:iam::000000000000:role/r", RoleSessionName: "s" })));
     client.destroy();
     expect(err.name).toBe("InvalidAction");
   });

@@ -140,8 +140,9 @@ function specMatch(spec: PrincipalSpec, caller: Caller): PrincipalMatch {
   if (spec === "*") return "direct";
   let best: PrincipalMatch = "none";
   for (const id of spec.AWS ?? []) {
-    if (caller.service) break;
+    // {"AWS": "*"} means everyone, as "*" does, services included.
     if (id === "*") return "direct";
+    if (caller.service) continue;
     if (id === caller.arn || (caller.roleArn !== undefined && id === caller.roleArn)) return "direct";
     if (caller.account && (id === caller.account || id === `arn:aws:iam::${caller.account}:root`)) {
       // The root user itself is named directly; everyone else in the account by delegation.

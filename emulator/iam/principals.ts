@@ -1,0 +1,175 @@
+import { AwsError } from "../core/aws-error.js";
+import type { NamedPolicy } from "./evaluate.js";
+import { awsStyleId, functionCredentials, type SessionCredentials } from "./function-credentials.js";
+import { isAwsManagedPolicyArn, managedPolicy, MANAGED_POLICY_ARNS } from "./managed-policies.js";
+import { parsePolicy, type PolicyDocument } from "./policy.js";
+
+/**
+ * Who a request's credentials belong to, and which identity policies apply.
+ *
+ * The stack loader feeds it the IAM part of a stack (roles, inline policies,
+ * customer managed policies, attachments) and registers each Lambda function
+ * with its role; the Lambda runtime hands the function the credentials
+ * returned here. Policies are looked up when a call is checked, so a changed
+ * role takes effect on the next call. Credentials it does not know are the
+ * account root: ordinary SDK and CLI users are never restricted.
+ */
+
+export interface Principal {
+  kind: "root" | "assumed-role";
+  /** what AWS puts in "User: <arn> is not authorized": the session ARN for a function */
+  arn: string;
+  accountId: string;
+  /** aws:userid: "AROA...:<function>" for a function session, the account id for root */
+  userId: string;
+  roleName?: string;
+  /** the role's own ARN (aws:PrincipalArn), path included */
+  roleArn?: string;
+  sessionName?: string;
+}
+
+interface Role {
+  name: string;
+  arn: string;
+  inline: Map<string, PolicyDocument>;
+  attached: Set<string>;
+}
+
+export interface PrincipalRegistryOptions {
+  accountId?: string;
+  /** false turns enforcement off: every call is allowed (the cloud's --no-iam flag) */
+  enforce?: boolean;
+}
+
+export class PrincipalRegistry {
+  readonly accountId: string;
+  enforce: boolean;
+  private readonly roles = new Map<string, Role>();
+  private readonly customerPolicies = new Map<string, PolicyDocument>();
+  private readonly functions = new Map<string, { functionName: string; roleArn: string }>();
+  private readonly keyOfFunction = new Map<string, string>();
+
+  constructor(options: PrincipalRegistryOptions = {}) {
+    this.accountId = options.accountId ?? "000000000000";
+    this.enforce = options.enforce ?? true;
+  }
+
+  /** Create or update a role. `path` as in IAM ("/" by default, or "/service-role/"). */
+  putRole(name: string, options: { path?: string } = {}): string {
+    const path = options.path ?? "/";
+    if (!/^\/([\w+=,.@-]+\/)*$/.test(path)) throw new AwsError("ValidationError", `Role path "${path}" must begin and end with "/", e.g. "/service-role/"`);
+    const arn = `arn:aws:iam::${this.accountId}:role${path}${name}`;
+    const existing = this.roles.get(name);
+    if (existing) existing.arn = arn;
+    else this.roles.set(name, { name, arn, inline: new Map(), attached: new Set() });
+    return arn;
+  }
+
+  deleteRole(name: string): void {
+    this.roles.delete(name);
+  }
+
+  /** An inline policy (`aws_iam_role_policy`, or `inline_policy` on `aws_iam_role`). Throws PolicyError when malformed. */
+  putRolePolicy(roleName: string, policyName: string, document: string | object): void {
+    this.role(roleName).inline.set(policyName, parsePolicy(document, "identity"));
+  }
+
+  deleteRolePolicy(roleName: string, policyName: string): void {
+    this.roles.get(roleName)?.inline.delete(policyName);
+  }
+
+  /** A customer managed policy (`aws_iam_policy`). Returns its ARN. */
+  putPolicy(name: string, document: string | object, options: { path?: string } = {}): string {
+    const arn = `arn:aws:iam::${this.accountId}:policy${options.path ?? "/"}${name}`;
+    this.customerPolicies.set(arn, parsePolicy(document, "identity"));
+    return arn;
+  }
+
+  deletePolicy(arn: string): void {
+    this.customerPolicies.delete(arn);
+  }
+
+  /** `aws_iam_role_policy_attachment`, or `managed_policy_arns` on a role. */
+  attachRolePolicy(roleName: string, policyArn: string): void {
+    if (!this.policyDocument(policyArn)) {
+      const known = isAwsManagedPolicyArn(policyArn)
+        ? ` The embedded cloud carries these AWS managed policies: ${MANAGED_POLICY_ARNS.join(", ")}; use one of them or a customer managed policy (aws_iam_policy).`
+        : " Create it (aws_iam_policy) before attaching it.";
+      throw new AwsError("NoSuchEntity", `Policy ${policyArn} does not exist or is not attachable.${known}`, 404);
+    }
+    this.role(roleName).attached.add(policyArn);
+  }
+
+  detachRolePolicy(roleName: string, policyArn: string): void {
+    this.roles.get(roleName)?.attached.delete(policyArn);
+  }
+
+  /**
+   * A Lambda function and its execution role (the function's `role` attribute,
+   * a role ARN). Returns the credentials the function's code must run with.
+   */
+  registerFunction(functionName: string, roleArn: string): SessionCredentials {
+    roleNameFromArn(roleArn);
+    const previous = this.keyOfFunction.get(functionName);
+    if (previous) this.functions.delete(previous);
+    const creds = functionCredentials(this.accountId, functionName);
+    this.functions.set(creds.accessKeyId, { functionName, roleArn });
+    this.keyOfFunction.set(functionName, creds.accessKeyId);
+    return creds;
+  }
+
+  unregisterFunction(functionName: string): void {
+    const key = this.keyOfFunction.get(functionName);
+    if (key) this.functions.delete(key);
+    this.keyOfFunction.delete(functionName);
+  }
+
+  /** The principal behind an access key id; unknown or missing keys are the account root. */
+  principalFor(accessKeyId: string | undefined): Principal {
+    const fn = accessKeyId ? this.functions.get(accessKeyId) : undefined;
+    if (!fn) return { kind: "root", arn: `arn:aws:iam::${this.accountId}:root`, accountId: this.accountId, userId: this.accountId };
+    const roleName = roleNameFromArn(fn.roleArn);
+    const roleArn = this.roles.get(roleName)?.arn ?? fn.roleArn;
+    const roleId = awsStyleId("AROA", 17, this.accountId, roleName);
+    return {
+      kind: "assumed-role",
+      arn: `arn:aws:sts::${this.accountId}:assumed-role/${roleName}/${fn.functionName}`,
+      accountId: this.accountId,
+      userId: `${roleId}:${fn.functionName}`,
+      roleName,
+      roleArn,
+      sessionName: fn.functionName,
+    };
+  }
+
+  /** The identity policies of a principal's role: inline first, then attached, in the order they were added. */
+  identityPoliciesOf(principal: Principal): NamedPolicy[] {
+    if (!principal.roleName) return [];
+    const role = this.roles.get(principal.roleName);
+    if (!role) return [];
+    const out: NamedPolicy[] = [];
+    for (const [name, document] of role.inline) out.push({ name: `${role.arn} (inline policy ${name})`, document });
+    for (const arn of role.attached) {
+      const document = this.policyDocument(arn);
+      if (document) out.push({ name: arn, document });
+    }
+    return out;
+  }
+
+  private policyDocument(arn: string): PolicyDocument | undefined {
+    return isAwsManagedPolicyArn(arn) ? managedPolicy(arn) : this.customerPolicies.get(arn);
+  }
+
+  private role(name: string): Role {
+    const role = this.roles.get(name);
+    if (!role) throw new AwsError("NoSuchEntity", `The role with name ${name} cannot be found. Create the role (aws_iam_role) before adding policies to it.`, 404);
+    return role;
+  }
+}
+
+/** `arn:aws:iam::123456789012:role/service-role/get-movie-role` -> `get-movie-role` */
+export function roleNameFromArn(roleArn: string): string {
+  const m = /^arn:[^:]+:iam::\d{12}:role\/(?:[^/]+\/)*([^/]+)$/.exec(roleArn);
+  if (!m) throw new AwsError("ValidationException", `"${roleArn}" is not a role ARN; expected arn:aws:iam::<account>:role/<name>`);
+  return m[1]!;
+}

@@ -5,6 +5,7 @@ import { isAwsError } from "../core/aws-error.js";
 import type { CallContext, RouteInfo, Service } from "../core/service.js";
 import { readJson, sendJson } from "../wire/aws-json.js";
 import { DYNAMODB_TARGET_PREFIX, startDynalite, type DynaliteBackend } from "./dynalite-backend.js";
+import { guardDynaliteListeners } from "./guard-listeners.js";
 import { sendDynamoError } from "./errors.js";
 import { RwLock } from "./rw-lock.js";
 import { createTransactions } from "./transactions.js";
@@ -71,10 +72,7 @@ export async function createDynamoDb(opts: DynamoDbOptions = {}): Promise<Dynamo
       const release = await lock.acquireShared();
       res.once("close", release);
       backend.handle(req, res);
-      // dynalite rethrows stream errors from inside its listener, which would
-      // crash the process when a client hangs up mid-body.
-      req.removeAllListeners("error");
-      req.on("error", () => res.destroy());
+      guardDynaliteListeners(req, res, ctx);
     },
     snapshot: () => ttl.snapshot(),
     restore: (state) => ttl.restore(state),

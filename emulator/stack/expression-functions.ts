@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { StackError } from "./errors.js";
+import { goJsonEscape } from "./go-json.js";
 import { isObject, typeName, valuesEqual, type Value, type ValueObject } from "./value.js";
 
 /** What a function may need from outside the expression: files named by the stack. */
@@ -52,11 +53,6 @@ function toMap(v: Value, fn: string): ValueObject {
 
 function hash(alg: string, data: string | Buffer, enc: "hex" | "base64"): string {
   return createHash(alg).update(data).digest(enc);
-}
-
-/** Go's JSON encoder escapes these for HTML safety, so Terraform's jsonencode does too. */
-function goJsonEscape(s: string): string {
-  return s.replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 /** Terraform's jsonencode: compact, object keys sorted (cty objects are ordered by name). */

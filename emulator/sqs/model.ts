@@ -31,6 +31,10 @@ export class SqsModel {
     this.sweepTimer.unref();
   }
 
+  get queueCount(): number {
+    return this.queues.size;
+  }
+
   arnOf(region: string, name: string): string {
     return `arn:aws:sqs:${region}:${this.accountId}:${name}`;
   }

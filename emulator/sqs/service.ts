@@ -22,7 +22,10 @@ export class SqsService implements Service {
     const action = route.target!.slice(TARGET_PREFIX.length);
     try {
       const op = SQS_OPERATIONS[action];
-      if (!op) throw new AwsError("UnknownOperationException", `SQS has no operation named ${action}.`);
+      if (!op) {
+        req.resume();
+        throw new AwsError("UnknownOperationException", `SQS has no operation named ${action}.`);
+      }
       const input = await readJson(req);
       let signal: AbortSignal | undefined;
       if (action === "ReceiveMessage") {
@@ -45,6 +48,10 @@ export class SqsService implements Service {
         queryErrorCode: e.code,
       });
     }
+  }
+
+  status(): Record<string, unknown> {
+    return { queues: this.model.queueCount };
   }
 
   snapshot(): unknown {

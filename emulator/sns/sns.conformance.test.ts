@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   CreateTopicCommand, DeleteTopicCommand, GetSubscriptionAttributesCommand, GetTopicAttributesCommand, ListSubscriptionsByTopicCommand,
@@ -305,5 +308,44 @@ describe("SNS conformance with the AWS SDK v3", () => {
     const text = await res.text();
     expect(text).toContain("<Code>InvalidAction</Code>");
     expect(text).toContain("SNS implements");
+  });
+});
+
+describe("SNS state", () => {
+  it("keeps topics, subscriptions and filter policies across a restart with a state dir", async () => {
+    const stateDir = await mkdtemp(join(tmpdir(), "movies-sns-"));
+    try {
+      const first = await startCloud({ port: 0, stateDir });
+      const sns1 = new SNSClient(localClientConfig(first.url));
+      const sqs1 = new SQSClient(localClientConfig(first.url));
+      const TopicArn = (await sns1.send(new CreateTopicCommand({ Name: "movie-updates-topic" }))).TopicArn!;
+      const QueueUrl = (await sqs1.send(new CreateQueueCommand({ QueueName: "movie-updates-queue" }))).QueueUrl!;
+      const QueueArn = (await sqs1.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["QueueArn"] }))).Attributes!.QueueArn!;
+      await sns1.send(
+        new SubscribeCommand({ TopicArn, Protocol: "sqs", Endpoint: QueueArn, Attributes: { RawMessageDelivery: "true", FilterPolicy: '{"eventType":["MovieCreated"]}' } }),
+      );
+      sns1.destroy();
+      sqs1.destroy();
+      await first.stop();
+
+      const second = await startCloud({ port: 0, stateDir });
+      const sns2 = new SNSClient(localClientConfig(second.url));
+      const sqs2 = new SQSClient(localClientConfig(second.url));
+      try {
+        const publish = (eventType: string) =>
+          sns2.send(new PublishCommand({ TopicArn, Message: eventType, MessageAttributes: { eventType: { DataType: "String", StringValue: eventType } } }));
+        await publish("MovieDeleted");
+        await publish("MovieCreated");
+        const url = (await sqs2.send(new CreateQueueCommand({ QueueName: "movie-updates-queue" }))).QueueUrl!;
+        const { Messages = [] } = await sqs2.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10 }));
+        expect(Messages.map((m) => m.Body)).toEqual(["MovieCreated"]);
+      } finally {
+        sns2.destroy();
+        sqs2.destroy();
+        await second.stop();
+      }
+    } finally {
+      await rm(stateDir, { recursive: true, force: true });
+    }
   });
 });

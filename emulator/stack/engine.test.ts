@@ -251,7 +251,7 @@ describe("refusals", () => {
     const err = await applyStack(
       { data: { aws_vpc: { main: {} } } },
       { providers: {}, accountId: ACCOUNT, region: REGION, assetResolver: directoryAssetResolver(base.stackDir) },
-    ).catch((e: unknown) => e as StackError);
+    ).then(() => new StackError("InvalidStack", "expected a failure"), (e: unknown) => e as StackError);
     expect(err.message).toContain("data source type aws_vpc: data.aws_vpc.main");
   });
 
@@ -265,7 +265,7 @@ describe("refusals", () => {
   });
 
   it("reports a missing asset by path", async () => {
-    const err = await applyStack(base.json, { providers: recordingProviders([]), accountId: ACCOUNT, region: REGION, assetResolver: uploadedAssetResolver({}) }).catch((e: unknown) => e as StackError);
+    const err = await applyStack(base.json, { providers: recordingProviders([]), accountId: ACCOUNT, region: REGION, assetResolver: uploadedAssetResolver({}) }).then(() => new StackError("InvalidStack", "expected a failure"), (e: unknown) => e as StackError);
     expect(err.code).toBe("AssetNotFound");
     expect(err.message).toMatch(/asset assets\/email_code\/[0-9A-F]+\/archive\.zip was not uploaded/);
   });

@@ -1,6 +1,6 @@
-import { describeStatement, evaluate } from "./evaluate.js";
-import { parsePolicy, PolicyError } from "./policy.js";
-import { splitArn } from "./wildcard.js";
+import { describeStatement } from "./evaluate.js";
+import { PolicyError } from "./policy.js";
+import { serviceAllowedByResourcePolicy } from "./service-access.js";
 
 export interface QueueDeliveryCheck {
   allowed: boolean;
@@ -17,29 +17,21 @@ const SNS = "sns.amazonaws.com";
  * without such a policy, deliveries are dropped even within one account.
  */
 export function queueAcceptsFromTopic(queuePolicy: string | object | undefined, queueArn: string, topicArn: string): QueueDeliveryCheck {
+  const refused = `SNS did not deliver from ${topicArn} to ${queueArn}`;
   const need = `a statement allowing sqs:SendMessage on ${queueArn} to the service principal ${SNS} with the condition ArnEquals aws:SourceArn = ${topicArn}`;
   if (queuePolicy === undefined || queuePolicy === "") {
-    return { allowed: false, reason: `SNS did not deliver from ${topicArn} to ${queueArn}: the queue has no access policy; give it ${need}` };
+    return { allowed: false, reason: `${refused}: the queue has no access policy; give it ${need}` };
   }
-  let document;
+  let decision;
   try {
-    document = parsePolicy(typeof queuePolicy === "string" ? queuePolicy : JSON.stringify(queuePolicy), "resource");
+    decision = serviceAllowedByResourcePolicy({ policy: queuePolicy, service: SNS, action: "sqs:SendMessage", resource: queueArn, sourceArn: topicArn, policyName: `the access policy of ${queueArn}` });
   } catch (e) {
     if (!(e instanceof PolicyError)) throw e;
-    return { allowed: false, reason: `SNS did not deliver from ${topicArn} to ${queueArn}: the queue's access policy is malformed (${e.message})` };
+    return { allowed: false, reason: `${refused}: the queue's access policy is malformed (${e.message})` };
   }
-  const decision = evaluate(
-    {
-      action: "sqs:SendMessage",
-      resource: queueArn,
-      principalService: SNS,
-      context: { "aws:SourceArn": topicArn, "aws:SourceAccount": splitArn(topicArn)?.[4] ?? "" },
-    },
-    { identityPolicies: [], resourcePolicy: { name: `the access policy of ${queueArn}`, document } },
-  );
   if (decision.allowed) return { allowed: true, reason: `SNS delivery from ${topicArn} to ${queueArn} ${decision.reason}` };
   if (decision.decision === "ExplicitDeny") {
-    return { allowed: false, reason: `SNS did not deliver from ${topicArn} to ${queueArn}: ${describeStatement(decision.matched!)} denies it` };
+    return { allowed: false, reason: `${refused}: ${describeStatement(decision.matched!)} denies it` };
   }
-  return { allowed: false, reason: `SNS did not deliver from ${topicArn} to ${queueArn}: the queue's access policy has no statement that allows it; add ${need}` };
+  return { allowed: false, reason: `${refused}: the queue's access policy has no statement that allows it; add ${need}` };
 }

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { FunctionRegistry, type FunctionRegistryOptions } from "./functions.js";
 import { handlerZip, TEST_ROLE } from "./test-support/handler-zip.js";
@@ -52,11 +55,27 @@ describe("execution environment lifecycle", () => {
 
   it("queues beyond the concurrency limit and throttles beyond the queue", async () => {
     const r = start({ maxEnvironmentsPerFunction: 2, maxQueuedPerFunction: 3 });
-    create(r, "narrow", `export const handler = async (e) => { await new Promise((res) => setTimeout(res, 200)); return e.i; };`);
+    // Handlers hold until the test creates the release file, so nothing finishes early.
+    const release = path.join(mkdtempSync(path.join(tmpdir(), "lambda-release-")), "go");
+    r.create({
+      FunctionName: "narrow",
+      Role: TEST_ROLE,
+      Handler: "index.handler",
+      Runtime: "nodejs22.x",
+      Timeout: 60,
+      Environment: { Variables: { RELEASE_FILE: release } },
+      Code: {
+        ZipFile: handlerZip({
+          "index.mjs": `import { existsSync } from "node:fs";
+            export const handler = async (e) => { while (!existsSync(process.env.RELEASE_FILE)) await new Promise((res) => setTimeout(res, 10)); return e.i; };`,
+        }),
+      },
+    });
     const accepted = Array.from({ length: 5 }, (_, i) => r.invoke("narrow", JSON.stringify({ i })));
     await eventually(() => r.stats("narrow").busy === 2, "two environments busy");
     expect(r.stats("narrow")).toMatchObject({ environments: 2, queued: 3 });
     await expect(r.invoke("narrow", "{}")).rejects.toMatchObject({ code: "TooManyRequestsException", statusCode: 429 });
+    writeFileSync(release, "");
     expect((await Promise.all(accepted)).map((res) => res.payload)).toEqual(["0", "1", "2", "3", "4"]);
     expect(r.stats("narrow").started).toBe(2);
   });

@@ -39,10 +39,18 @@ export interface ConfigurationSet {
   createdAt: string;
 }
 
+interface SendLogEntry {
+  region: string;
+  /** epoch ms */
+  at: number;
+  recipients: number;
+}
+
 export interface SesSnapshot {
   identities: Identity[];
   configurationSets: ConfigurationSet[];
   mailbox: SentEmail[];
+  sendLog?: SendLogEntry[];
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -53,6 +61,7 @@ export class SesModel {
   private readonly identities = new Map<string, Identity>();
   private readonly configurationSets = new Map<string, ConfigurationSet>();
   private mailbox: SentEmail[] = [];
+  private sendLog: SendLogEntry[] = [];
 
   /** Identities are verified at once: there is no inbox or DNS to confirm against offline. */
   verifyEmail(region: string, address: string): Identity {
@@ -114,6 +123,8 @@ export class SesModel {
 
   record(email: SentEmail): void {
     this.mailbox.push(email);
+    const d = email.Destination;
+    this.sendLog.push({ region: email.Region, at: Date.parse(email.Timestamp), recipients: d.ToAddresses.length + d.CcAddresses.length + d.BccAddresses.length });
   }
 
   /** Sent mail, oldest first; `email` matches the Source address, as LocalStack's filter does. */
@@ -128,12 +139,14 @@ export class SesModel {
     this.mailbox = id === undefined ? [] : this.mailbox.filter((m) => m.Id !== id);
   }
 
+  /** Recipients (not messages) count against the sending quota, as on AWS; clearing the mailbox does not reset it. */
   sentLast24Hours(region: string, now = Date.now()): number {
-    return this.mailbox.filter((m) => m.Region === region && now - Date.parse(m.Timestamp) < DAY_MS).length;
+    this.sendLog = this.sendLog.filter((e) => now - e.at < DAY_MS);
+    return this.sendLog.reduce((sum, e) => (e.region === region ? sum + e.recipients : sum), 0);
   }
 
   snapshot(): SesSnapshot {
-    return { identities: [...this.identities.values()], configurationSets: [...this.configurationSets.values()], mailbox: this.mailbox };
+    return { identities: [...this.identities.values()], configurationSets: [...this.configurationSets.values()], mailbox: this.mailbox, sendLog: this.sendLog };
   }
 
   restore(state: SesSnapshot): void {
@@ -142,5 +155,6 @@ export class SesModel {
     for (const i of state.identities ?? []) this.identities.set(key(i.region, i.identity), i);
     for (const c of state.configurationSets ?? []) this.configurationSets.set(key(c.region, c.name), c);
     this.mailbox = [...(state.mailbox ?? [])];
+    this.sendLog = [...(state.sendLog ?? [])];
   }
 }

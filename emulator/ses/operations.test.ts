@@ -82,7 +82,7 @@ describe("SES operations", () => {
     expect(ops.listConfigurationSets(model, ctx, {}).ConfigurationSets).toEqual([{ Name: "cs" }]);
     ops.deleteConfigurationSet(model, ctx, { ConfigurationSetName: "cs" });
     expect(thrown(() => ops.deleteConfigurationSet(model, ctx, { ConfigurationSetName: "cs" })).code).toBe("ConfigurationSetDoesNotExist");
-    expect(ops.getSendQuota(model, ctx)).toEqual({ Max24HourSend: 200, MaxSendRate: 1, SentLast24Hours: 1 });
+    expect(ops.getSendQuota(model, ctx)).toEqual({ Max24HourSend: 200, MaxSendRate: 1, SentLast24Hours: 3 });
   });
 
   it("reads Source, recipients and an encoded Subject from a raw message", () => {

@@ -85,6 +85,7 @@ describe("SES v1 conformance with the AWS SDK v3", () => {
   it("keeps sent mail with every recipient in the mailbox, readable and clearable over HTTP", async () => {
     await ses.send(new VerifyEmailIdentityCommand({ EmailAddress: "noreply@movies.example" }));
     await ses.send(new CreateConfigurationSetCommand({ ConfigurationSet: { Name: "movies-mail" } }));
+    const before = (await ses.send(new GetSendQuotaCommand({}))).SentLast24Hours!;
     const { MessageId } = await ses.send(email("noreply@movies.example", { ReplyToAddresses: ["help@movies.example"], ConfigurationSetName: "movies-mail" }));
     const [sent] = await mailbox();
     expect(sent).toEqual({
@@ -106,7 +107,8 @@ describe("SES v1 conformance with the AWS SDK v3", () => {
     expect((await mailbox()).map((m) => m.Id)).toEqual([second]);
     expect((await fetch(`${cloud.url}/_aws/ses`, { method: "DELETE" })).status).toBe(204);
     expect(await mailbox()).toEqual([]);
-    expect((await ses.send(new GetSendQuotaCommand({})))).toMatchObject({ Max24HourSend: 200, MaxSendRate: 1, SentLast24Hours: 0 });
+    // each recipient counts against the quota, and clearing the mailbox does not reset it
+    expect(await ses.send(new GetSendQuotaCommand({}))).toMatchObject({ Max24HourSend: 200, MaxSendRate: 1, SentLast24Hours: before + 8 });
   });
 
   it("reads sender, recipients and subject from SendRawEmail", async () => {

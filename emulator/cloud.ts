@@ -5,6 +5,10 @@ import { createRouter, DEFAULT_ACCOUNT_ID } from "./core/router.js";
 import type { Service, SqsDelivery } from "./core/service.js";
 import { restoreServices, SnapshotWriter } from "./core/state-files.js";
 import { createDynamoDb } from "./dynamodb/index.js";
+import { createSes } from "./ses/index.js";
+import type { SesModel } from "./ses/model.js";
+import { createSns, type SnsModel } from "./sns/index.js";
+import { createSqs, type SqsModel } from "./sqs/index.js";
 import { createSts } from "./sts/index.js";
 
 export interface CloudOptions {
@@ -31,32 +35,12 @@ export interface Cloud {
   services: Record<string, Service>;
   /** SQS delivery for fan-out (SNS, Lambda) */
   sqs: SqsDelivery;
+  /** in-process access to service state, for the Lambda runtime and stack loader */
+  models: { sqs: SqsModel; sns: SnsModel; ses: SesModel };
   /** dynalite's own loopback URL, for benchmarks and diagnostics */
   dynaliteUrl: string;
   /** stops accepting requests, closes services, writes the final snapshots */
   stop(): Promise<void>;
-}
-
-interface SqsFactory {
-  createSqs(opts: { accountId: string }): { service: Service; delivery: SqsDelivery };
-}
-interface SnsFactory {
-  createSns(opts: { accountId: string; sqs: SqsDelivery }): { service: Service };
-}
-interface SesFactory {
-  createSes(opts: { accountId: string }): { service: Service };
-}
-
-// SQS, SNS and SES are being written in parallel; until their folders land,
-// the cloud mounts what exists. Replaced by static imports once all are in.
-async function optional<T>(specifier: string): Promise<T | undefined> {
-  try {
-    return (await import(specifier)) as T;
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if ((code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND") && String((err as Error).message).includes(specifier.slice(2, -3))) return undefined;
-    throw err;
-  }
 }
 
 /** Starts the embedded cloud: one HTTP server, one port, every service behind one router. */
@@ -68,22 +52,10 @@ export async function startCloud(opts: CloudOptions): Promise<Cloud> {
 
   const dynamodb = await createDynamoDb({ stateDir, onError, ttlSweepMs: opts.ttlSweepMs });
   const services: Service[] = [dynamodb.service];
-  let delivery: SqsDelivery = {
-    deliver(queueArn) {
-      throw new Error(`SQS is not mounted; cannot deliver to ${queueArn}`);
-    },
-    policyOf: () => undefined,
-  };
-  const sqsModule = await optional<SqsFactory>("./sqs/index.js");
-  if (sqsModule) {
-    const sqs = sqsModule.createSqs({ accountId });
-    services.push(sqs.service);
-    delivery = sqs.delivery;
-  }
-  const snsModule = await optional<SnsFactory>("./sns/index.js");
-  if (snsModule) services.push(snsModule.createSns({ accountId, sqs: delivery }).service);
-  const sesModule = await optional<SesFactory>("./ses/index.js");
-  if (sesModule) services.push(sesModule.createSes({ accountId }).service);
+  const sqs = createSqs({ accountId });
+  const sns = createSns({ accountId, sqs: sqs.delivery });
+  const ses = createSes({ accountId });
+  services.push(sqs.service, sns.service, ses.service);
   services.push(createSts({ accountId }).service);
 
   let writer: SnapshotWriter | undefined;
@@ -144,7 +116,8 @@ export async function startCloud(opts: CloudOptions): Promise<Cloud> {
     accountId,
     stateDir,
     services: Object.fromEntries(services.map((s) => [s.name, s])),
-    sqs: delivery,
+    sqs: sqs.delivery,
+    models: { sqs: sqs.model, sns: sns.model, ses: ses.model },
     dynaliteUrl: dynamodb.dynaliteUrl,
     stop,
   };

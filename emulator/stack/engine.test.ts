@@ -173,6 +173,7 @@ describe("applying a synthesized cdktf stack to a fresh cloud", () => {
     const calls: ProviderCall[] = [];
     const r = await apply(newCode, calls, { previous: result.state });
     expect(calls.map((c) => `${c.op} ${c.address}`)).toEqual(["update aws_lambda_function.email"]);
+    expect(calls[0].changed).toEqual(["filename", "source_code_hash"]);
     expect(r.changes.filter((c) => c.action !== "noop")).toEqual([{ address: "aws_lambda_function.email", action: "update" }]);
     const zip = readFileSync(join(newCode.stackDir, String(calls[0].args.filename)));
     expect(r.state.resources["aws_lambda_function.email"].attributes.code_sha256).toBe(createHash("sha256").update(zip).digest("base64"));
@@ -184,6 +185,9 @@ describe("applying a synthesized cdktf stack to a fresh cloud", () => {
     const r = await apply(longerVisibility, calls, { previous: result.state });
     expect(calls.map((c) => `${c.op} ${c.address}`)).toEqual(["update aws_sqs_queue.queue"]);
     expect(calls[0].args.visibility_timeout_seconds).toBe(120);
+    expect(calls[0].changed).toEqual(["visibility_timeout_seconds"]);
+    // the provider returned nothing new: computed attributes survive the update
+    expect(r.state.resources["aws_sqs_queue.queue"].attributes).toMatchObject({ arn: `arn:aws:sqs:${REGION}:${ACCOUNT}:demo-updates-queue`, visibility_timeout_seconds: 120 });
     expect(r.changes.find((c) => c.address === "aws_sqs_queue.queue")?.action).toBe("update");
   });
 

@@ -24,12 +24,14 @@ export interface PriorResource {
 /**
  * Emulates one resource type against a service model. `create` and `update`
  * return the attributes AWS computes (arn, id, url...); the engine merges them
- * over the arguments, so providers need not echo what they were given.
+ * over the arguments, so providers need not echo what they were given. After
+ * an update, computed attributes the provider does not return again (an arn)
+ * are kept from before.
  */
 export interface ResourceProvider {
   create(args: ValueObject, ctx: ResourceContext): ValueObject | Promise<ValueObject>;
-  /** in-place change; without it every change replaces the resource */
-  update?(args: ValueObject, prior: PriorResource, ctx: ResourceContext): ValueObject | Promise<ValueObject>;
+  /** in-place change of the `changed` top-level arguments; without it every change replaces the resource */
+  update?(args: ValueObject, prior: PriorResource, ctx: ResourceContext, changed: string[]): ValueObject | Promise<ValueObject>;
   delete(prior: PriorResource, ctx: ResourceContext): void | Promise<void>;
   /**
    * Arguments whose change forces a replacement (Terraform's ForceNew), e.g.
@@ -262,9 +264,10 @@ async function applyResource(
     return fail(e, `resolving the arguments of ${address}`);
   }
   const dependencies = resourceDependencies(graph, address);
-  const record = (attrs: ValueObject | void, argsApplied: ValueObject): AppliedResource => {
+  const record = (attrs: ValueObject | void, argsApplied: ValueObject, kept: ValueObject = {}): AppliedResource => {
     if (!isObject(attrs)) fail(new Error(`the ${block.type} provider returned no attributes`), `applying ${address}`);
-    const r: AppliedResource = { address, type: block.type, name: block.name, args: argsApplied, attributes: { ...argsApplied, ...attrs }, dependencies };
+    const attributes = { ...kept, ...argsApplied, ...attrs };
+    const r: AppliedResource = { address, type: block.type, name: block.name, args: argsApplied, attributes, dependencies };
     current[address] = r;
     return r;
   };
@@ -298,7 +301,8 @@ async function applyResource(
   if (!forcesReplace(provider, changed, args, priorView)) {
     let r: AppliedResource;
     try {
-      r = record(await provider.update!(args, priorView, ctx), args);
+      const computed = Object.fromEntries(Object.entries(prior.attributes).filter(([k]) => !Object.hasOwn(prior.args, k)));
+      r = record(await provider.update!(args, priorView, ctx, changed), args, computed);
     } catch (e) {
       return fail(e, `updating ${address} (changed: ${changed.join(", ")})`);
     }

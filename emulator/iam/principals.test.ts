@@ -135,4 +135,20 @@ describe("PrincipalRegistry", () => {
     expect(() => r.registerFunction("f", "get-movie-role")).toThrow("is not a role ARN");
     expect(roleNameFromArn(`arn:aws:iam::${ACCOUNT}:role/a/b/name`)).toBe("name");
   });
+
+  it("checks the trust policy: a role Lambda cannot assume is refused when the function is registered", () => {
+    const r = new PrincipalRegistry();
+    const trust = (service: string) => ({
+      Version: "2012-10-17",
+      Statement: [{ Sid: "", Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }],
+    });
+    r.putRole("ok-role", { assumeRolePolicy: JSON.stringify(trust("lambda.amazonaws.com")) });
+    r.putRole("ec2-role", { assumeRolePolicy: trust("ec2.amazonaws.com") });
+    expect(r.roleTrustsService("ok-role", "lambda.amazonaws.com")).toBe(true);
+    expect(r.roleTrustsService("ec2-role", "lambda.amazonaws.com")).toBe(false);
+    expect(r.roleTrustsService("unknown", "lambda.amazonaws.com")).toBeUndefined();
+    expect(() => r.registerFunction("f", `arn:aws:iam::${ACCOUNT}:role/ok-role`)).not.toThrow();
+    expect(() => r.registerFunction("g", `arn:aws:iam::${ACCOUNT}:role/ec2-role`)).toThrow("The role defined for the function cannot be assumed by Lambda.");
+    expect(() => r.putRole("bad", { assumeRolePolicy: { Statement: [{ Effect: "Allow", Action: "sts:AssumeRole" }] } })).toThrow("needs Principal");
+  });
 });

@@ -1,5 +1,5 @@
 import { AwsError } from "../core/aws-error.js";
-import type { NamedPolicy } from "./evaluate.js";
+import { evaluate, type NamedPolicy } from "./evaluate.js";
 import { awsStyleId, functionCredentials, type SessionCredentials } from "./function-credentials.js";
 import { isAwsManagedPolicyArn, managedPolicy, MANAGED_POLICY_ARNS } from "./managed-policies.js";
 import { parsePolicy, type PolicyDocument } from "./policy.js";
@@ -31,6 +31,8 @@ export interface Principal {
 interface Role {
   name: string;
   arn: string;
+  /** who may assume the role (assume_role_policy); undefined when the caller never said */
+  trust?: PolicyDocument;
   inline: Map<string, PolicyDocument>;
   attached: Set<string>;
 }
@@ -54,15 +56,32 @@ export class PrincipalRegistry {
     this.enforce = options.enforce ?? true;
   }
 
-  /** Create or update a role. `path` as in IAM ("/" by default, or "/service-role/"). */
-  putRole(name: string, options: { path?: string } = {}): string {
+  /**
+   * Create or update a role. `path` as in IAM ("/" by default, or
+   * "/service-role/"); `assumeRolePolicy` is the trust policy, validated as
+   * IAM does (throws PolicyError when malformed).
+   */
+  putRole(name: string, options: { path?: string; assumeRolePolicy?: string | object } = {}): string {
     const path = options.path ?? "/";
     if (!/^\/([\w+=,.@-]+\/)*$/.test(path)) throw new AwsError("ValidationError", `Role path "${path}" must begin and end with "/", e.g. "/service-role/"`);
     const arn = `arn:aws:iam::${this.accountId}:role${path}${name}`;
+    const trust = options.assumeRolePolicy === undefined ? undefined : parsePolicy(options.assumeRolePolicy, "resource");
     const existing = this.roles.get(name);
-    if (existing) existing.arn = arn;
-    else this.roles.set(name, { name, arn, inline: new Map(), attached: new Set() });
+    if (existing) {
+      existing.arn = arn;
+      existing.trust = trust;
+    } else this.roles.set(name, { name, arn, trust, inline: new Map(), attached: new Set() });
     return arn;
+  }
+
+  /** Does the role's trust policy let this service (e.g. "lambda.amazonaws.com") assume it? Unknown when the role has none. */
+  roleTrustsService(roleName: string, service: string): boolean | undefined {
+    const role = this.roles.get(roleName);
+    if (!role?.trust) return undefined;
+    return evaluate(
+      { action: "sts:AssumeRole", resource: role.arn, principalService: service },
+      { identityPolicies: [], resourcePolicy: { name: `trust policy of ${role.arn}`, document: role.trust } },
+    ).allowed;
   }
 
   deleteRole(name: string): void {
@@ -109,7 +128,14 @@ export class PrincipalRegistry {
    * a role ARN). Returns the credentials the function's code must run with.
    */
   registerFunction(functionName: string, roleArn: string): SessionCredentials {
-    roleNameFromArn(roleArn);
+    const roleName = roleNameFromArn(roleArn);
+    // Lambda refuses a role it cannot assume when the function is created; so do we.
+    if (this.roleTrustsService(roleName, "lambda.amazonaws.com") === false) {
+      throw new AwsError(
+        "InvalidParameterValueException",
+        `The role defined for the function cannot be assumed by Lambda. The trust policy (assume_role_policy) of ${roleArn} must allow sts:AssumeRole to the service principal lambda.amazonaws.com.`,
+      );
+    }
     const previous = this.keyOfFunction.get(functionName);
     if (previous) this.functions.delete(previous);
     const creds = functionCredentials(this.accountId, functionName);

@@ -21,6 +21,7 @@ import { LogStore, tailOf } from "./logs/log-store.js";
 import { CodeStore, installedSdkDir, type StoredCode } from "./runtime/code-store.js";
 import type { EnvironmentSpec } from "./runtime/execution-environment.js";
 import { FunctionPool, type PoolStats } from "./runtime/function-pool.js";
+import { SpareWorkers } from "./runtime/spare-workers.js";
 import { lambdaEnvironment, type FunctionCredentials } from "./runtime/lambda-environment.js";
 import type { LambdaErrorPayload } from "./runtime/worker-protocol.js";
 
@@ -71,6 +72,8 @@ export interface FunctionRegistryOptions {
   onAsyncFailure?: (failure: AsyncFailure) => void;
   /** the `@aws-sdk` directory handlers may import from, as the Node.js runtime provides it; null for none */
   sdkDir?: string | null;
+  /** keep a worker thread booted ahead of need per memory size in use (default true) */
+  spareWorkers?: boolean;
 }
 
 interface FunctionRecord {
@@ -121,6 +124,7 @@ export class FunctionRegistry {
   private readonly asyncInvoker: AsyncInvoker;
   private readonly reaper: NodeJS.Timeout;
   private readonly idleTimeoutMs: number;
+  private readonly spares?: SpareWorkers;
 
   constructor(private readonly options: FunctionRegistryOptions = {}) {
     this.region = options.region ?? "us-east-1";
@@ -131,6 +135,7 @@ export class FunctionRegistry {
     this.code = new CodeStore(path.join(this.stateDir, "lambda"), options.sdkDir === null ? undefined : (options.sdkDir ?? installedSdkDir()));
     this.asyncInvoker = new AsyncInvoker(options.eventRetryDelaysMs ?? AWS_RETRY_DELAYS_MS, (failure) => options.onAsyncFailure?.(failure));
     this.idleTimeoutMs = options.idleTimeoutMs ?? 5 * 60_000;
+    if (options.spareWorkers !== false) this.spares = new SpareWorkers();
     this.reaper = setInterval(() => {
       const idleSince = Date.now() - this.idleTimeoutMs;
       for (const record of this.functions.values()) record.pool.reap(idleSince);
@@ -194,6 +199,7 @@ export class FunctionRegistry {
       maxEnvironments: this.options.maxEnvironmentsPerFunction ?? 10,
       maxQueued: this.options.maxQueuedPerFunction ?? 1000,
       environmentExtras: () => this.endpointVariables(),
+      spares: this.spares,
       sink: (line) =>
         this.logs.append({
           functionName: name,
@@ -206,6 +212,7 @@ export class FunctionRegistry {
     });
     this.functions.set(name, record);
     this.byAccessKey.set(credentials.accessKeyId, name);
+    this.spares?.ensure(config.MemorySize);
     return this.snapshotConfig(record);
   }
 
@@ -254,7 +261,10 @@ export class FunctionRegistry {
     if (patch.Runtime !== undefined) c.Runtime = patch.Runtime;
     if (patch.Description !== undefined) c.Description = patch.Description;
     if (patch.Timeout !== undefined) c.Timeout = patch.Timeout;
-    if (patch.MemorySize !== undefined) c.MemorySize = patch.MemorySize;
+    if (patch.MemorySize !== undefined) {
+      c.MemorySize = patch.MemorySize;
+      this.spares?.ensure(c.MemorySize);
+    }
     if (patch.Environment !== undefined) {
       c.Environment = patch.Environment.Variables ? { Variables: { ...patch.Environment.Variables } } : undefined;
     }
@@ -421,6 +431,7 @@ export class FunctionRegistry {
     clearInterval(this.reaper);
     this.asyncInvoker.close();
     await Promise.all([...this.functions.values()].map((r) => r.pool.close()));
+    await this.spares?.close();
     this.functions.clear();
     if (this.ownsStateDir) rmSync(this.stateDir, { recursive: true, force: true });
   }

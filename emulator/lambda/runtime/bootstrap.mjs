@@ -16,8 +16,14 @@ import { format } from "node:util";
 if (!parentPort) throw new Error("bootstrap.mjs runs only as a worker thread");
 const port = parentPort;
 
-/** @type {{ handler: string, taskRoot: string, functionName: string, functionVersion: string, memoryLimitInMB: string, logGroupName: string, logStreamName: string }} */
-const meta = workerData;
+/** @typedef {{ handler: string, taskRoot: string, functionName: string, functionVersion: string, memoryLimitInMB: string, logGroupName: string, logStreamName: string }} Meta */
+
+/**
+ * A spare worker boots before any function needs it and learns which
+ * function it runs from an "assign" message; otherwise workerData says it.
+ * @type {Meta}
+ */
+let meta = workerData?.spare ? /** @type {any} */ (undefined) : workerData;
 
 /** @type {string | undefined} request id that log lines are attributed to */
 let currentRequestId;
@@ -251,15 +257,35 @@ function invoke(msg) {
   }
 }
 
+async function init() {
+  try {
+    handler = await loadHandler();
+    port.postMessage({ type: "ready", memoryUsedMb: memoryUsedMb() });
+  } catch (err) {
+    const error = toErrorPayload(err);
+    console.error("Init Error", JSON.stringify(error));
+    port.postMessage({ type: "init-error", error });
+  }
+}
+
+/**
+ * Gives a spare worker its function's process.env. TZ is left as the spare
+ * was built with (":UTC"): assigning TZ resets the time zone of the whole
+ * process, not just this thread.
+ * @param {Record<string, string>} env
+ */
+function replaceEnvironment(env) {
+  for (const key of Object.keys(process.env)) if (key !== "TZ") delete process.env[key];
+  for (const [key, value] of Object.entries(env)) if (key !== "TZ") process.env[key] = value;
+}
+
 port.on("message", (msg) => {
   if (msg && msg.type === "invoke") invoke(msg);
+  else if (msg && msg.type === "assign" && !meta) {
+    meta = msg.data;
+    replaceEnvironment(msg.env);
+    void init();
+  }
 });
 
-try {
-  handler = await loadHandler();
-  port.postMessage({ type: "ready", memoryUsedMb: memoryUsedMb() });
-} catch (err) {
-  const error = toErrorPayload(err);
-  console.error("Init Error", JSON.stringify(error));
-  port.postMessage({ type: "init-error", error });
-}
+if (meta) await init();

@@ -1,8 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { Worker } from "node:worker_threads";
-import type { BootstrapData, InvokeMessage, LambdaErrorPayload, WorkerMessage } from "./worker-protocol.js";
-
-const BOOTSTRAP_URL = new URL("./bootstrap.mjs", import.meta.url);
+import { BOOTSTRAP_URL, workerOptions, type SpareWorkers } from "./spare-workers.js";
+import type { AssignMessage, BootstrapData, InvokeMessage, LambdaErrorPayload, WorkerMessage } from "./worker-protocol.js";
 
 /** Lambda gives the init phase of an on-demand environment 10 seconds. */
 export const INIT_TIMEOUT_MS = 10_000;
@@ -93,6 +92,7 @@ export class ExecutionEnvironment {
   constructor(
     readonly spec: EnvironmentSpec,
     private readonly sink: (line: EnvironmentLogLine) => void,
+    spares?: SpareWorkers,
   ) {
     this.logStreamName = newLogStreamName(spec.functionVersion);
     this.ready = new Promise<InitOutcome>((resolve) => (this.settleInit = resolve));
@@ -105,16 +105,13 @@ export class ExecutionEnvironment {
       logGroupName: spec.logGroupName,
       logStreamName: this.logStreamName,
     };
-    this.worker = new Worker(BOOTSTRAP_URL, {
-      workerData,
-      env: { ...spec.env, AWS_LAMBDA_LOG_STREAM_NAME: this.logStreamName },
-      // The parent may run under a TypeScript loader; the function must not.
-      execArgv: [],
-      // Output that bypasses the patched console is captured, never printed.
-      stdout: true,
-      stderr: true,
-      resourceLimits: { maxOldGenerationSizeMb: spec.memorySizeMb },
-    });
+    const env = { ...spec.env, AWS_LAMBDA_LOG_STREAM_NAME: this.logStreamName };
+    const spare = spares?.take(spec.memorySizeMb);
+    this.worker = spare ?? new Worker(BOOTSTRAP_URL, workerOptions(spec.memorySizeMb, env, workerData));
+    if (spare) {
+      const assign: AssignMessage = { type: "assign", data: workerData, env };
+      spare.postMessage(assign);
+    }
     this.worker.stdout.on("data", (chunk: Buffer) => this.raw("stdout", chunk.toString("utf8"), Date.now()));
     this.worker.stderr.on("data", (chunk: Buffer) => this.raw("stderr", chunk.toString("utf8"), Date.now()));
     this.worker.on("message", (msg: WorkerMessage) => this.onMessage(msg));
@@ -131,7 +128,11 @@ export class ExecutionEnvironment {
       });
       this.kill();
     }, INIT_TIMEOUT_MS);
-    void this.ready.then(() => clearTimeout(initTimer));
+    void this.ready.then(() => {
+      clearTimeout(initTimer);
+      // The next cold start of this memory size finds a thread already booted.
+      spares?.ensure(spec.memorySizeMb);
+    });
   }
 
   /** Runs one invocation; the environment must be idle. */

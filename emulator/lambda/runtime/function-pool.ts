@@ -6,6 +6,7 @@ import {
   type EnvironmentSpec,
   type InvocationInput,
 } from "./execution-environment.js";
+import type { SpareWorkers } from "./spare-workers.js";
 import type { LambdaErrorPayload } from "./worker-protocol.js";
 
 export interface PoolOptions {
@@ -17,6 +18,8 @@ export interface PoolOptions {
   sink: (line: EnvironmentLogLine) => void;
   /** variables known only when an environment starts (the cloud's endpoint once it listens) */
   environmentExtras?: () => Record<string, string>;
+  /** pre-booted worker threads shared by all functions */
+  spares?: SpareWorkers;
 }
 
 export interface PoolInvocationResult {
@@ -147,7 +150,7 @@ export class FunctionPool {
     const env = new ExecutionEnvironment(spec, (line) => {
       holder.lines?.push(line.message);
       this.options.sink(line);
-    });
+    }, this.options.spares);
     this.collectors.set(env, holder);
     this.environments.add(env);
     this.started++;

@@ -22,6 +22,13 @@ export interface BootstrapData {
   logStreamName: string;
 }
 
+/** Turns a spare worker into an environment of one function. */
+export interface AssignMessage {
+  type: "assign";
+  data: BootstrapData;
+  env: Record<string, string>;
+}
+
 export interface InvokeMessage {
   type: "invoke";
   requestId: string;

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { CreateQueueCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { startCloud, type Cloud } from "../emulator/cloud.js";
 import { localClientConfig } from "./support/cloud-client-config.js";
 
@@ -178,5 +179,10 @@ describe(`${REQUESTS} malformed or random requests (seed ${SEED})`, () => {
     const sts = new STSClient(localClientConfig(cloud.url));
     expect((await sts.send(new GetCallerIdentityCommand({}))).Account).toBe("000000000000");
     sts.destroy();
+    const sqs = new SQSClient(localClientConfig(cloud.url));
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: "after-fuzz" }));
+    await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: "still here" }));
+    expect((await sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 5 }))).Messages?.[0]?.Body).toBe("still here");
+    sqs.destroy();
   });
 });

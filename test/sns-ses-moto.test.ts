@@ -153,5 +153,5 @@ describe.skipIf(missing)("SNS fan-out and SES against moto", () => {
     // guard against both sides failing the same way
     expect(ours.find((s) => s.step === "filtered queue")?.value).toEqual(["m1", "m4"]);
     expect(ours.find((s) => s.step === "send from an unverified address")?.error).toBe("MessageRejected");
-  });
+  }, 180_000);
 });

@@ -6,6 +6,7 @@ import { readList, readQueryParams, readStructList, sendQueryError, sendQueryRes
 import { escapeXml, toXml } from "../wire/xml.js";
 import type { SesModel, SesSnapshot } from "./model.js";
 import * as ops from "./operations.js";
+import { parseSendEmailV2 } from "./v2-input.js";
 
 const NAMESPACE = "http://ses.amazonaws.com/doc/2010-12-01/";
 export const MAILBOX_PATH = "/_aws/ses";
@@ -111,7 +112,7 @@ async function handleV2(model: SesModel, req: IncomingMessage, res: ServerRespon
       throw new AwsError("UnknownOperationException", `${route.method} ${route.path} is not implemented by the embedded cloud's SES v2 (it serves POST ${V2_SEND_PATH})`, 404);
     }
     const body = await readJson(req);
-    sendRestJson(res, ctx, 200, ops.sendEmailV2(model, ctx, body as ops.SendEmailV2Input));
+    sendRestJson(res, ctx, 200, ops.sendEmailV2(model, ctx, parseSendEmailV2(body)));
   } catch (err) {
     if (!isAwsError(err)) throw err;
     sendRestJsonError(res, ctx, err.code === "SerializationException" ? new AwsError("BadRequestException", err.message) : err);

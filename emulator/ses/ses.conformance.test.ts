@@ -178,6 +178,14 @@ describe("SES v2 SendEmail conformance", () => {
     ]);
     expect(await failure(sesv2.send(new SendEmailV2Command({ ...input, ConfigurationSetName: "missing" })))).toMatchObject({ name: "NotFoundException", status: 404 });
     expect(await failure(sesv2.send(new SendEmailV2Command({ ...input, Content: {} })))).toMatchObject({ name: "BadRequestException", status: 400 });
+    const wrongType = await fetch(`${cloud.url}/v2/email/outbound-emails`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: "AWS4-HMAC-SHA256 Credential=AKIDLOCAL/20260101/us-east-1/ses/aws4_request, SignedHeaders=host, Signature=00" },
+      body: JSON.stringify({ ...input, Destination: { ToAddresses: 42 } }),
+    });
+    expect(wrongType.status).toBe(400);
+    expect(wrongType.headers.get("x-amzn-errortype")).toBe("BadRequestException");
+    expect(((await wrongType.json()) as { message: string }).message).toMatch(/Destination\.ToAddresses/);
   });
 
   it("sends Raw content", async () => {

@@ -156,7 +156,9 @@ describe("applying a synthesized cdktf stack to a fresh cloud", () => {
 
   it("changes nothing when the same stack is applied again", async () => {
     const again: ProviderCall[] = [];
-    const second = await apply(base, again, { previous: JSON.parse(JSON.stringify(result.state)) });
+    const progress: string[] = [];
+    const second = await apply(base, again, { previous: JSON.parse(JSON.stringify(result.state)), onChange: (c) => progress.push(`${c.action} ${c.address}`) });
+    expect(progress).toEqual(second.changes.map((c) => `${c.action} ${c.address}`));
     expect(again).toEqual([]);
     expect(second.changes.map((c) => c.action)).toEqual(Array(7).fill("noop"));
     expect(second.state.serial).toBe(1);

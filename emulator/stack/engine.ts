@@ -60,6 +60,8 @@ export interface ApplyOptions {
   accountId: string;
   region: string;
   assetResolver: AssetResolver;
+  /** told about each resource as soon as it is done, so a caller can show progress */
+  onChange?: (change: ResourceChange) => void;
 }
 
 export interface ApplyResult {
@@ -181,6 +183,10 @@ export async function applyStack(json: unknown, opts: ApplyOptions): Promise<App
 
   const current: Record<string, AppliedResource> = { ...previous.resources };
   const changes: ResourceChange[] = [];
+  const note = (change: ResourceChange) => {
+    changes.push(change);
+    opts.onChange?.(change);
+  };
   const outputs: Record<string, StackOutput> = {};
   const fail = (e: unknown, doing: string): never => {
     const state: AppliedState = { version: 1, serial: previous.serial + 1, resources: current, outputs: previous.outputs };
@@ -211,7 +217,7 @@ export async function applyStack(json: unknown, opts: ApplyOptions): Promise<App
     } else if (node.kind === "resource") {
       const block = graph.config.resources.get(address)!;
       const ctx: ResourceContext = { ...cloud, address, type: block.type, name: block.name, partition, readAsset };
-      const applied = await applyResource(block, graph, opts.providers[block.type], ctx, scope, current, changes, fail);
+      const applied = await applyResource(block, graph, opts.providers[block.type], ctx, scope, current, note, fail);
       values.set(address, applied.attributes);
     } else {
       const out = graph.config.outputs.get(address)!;
@@ -234,7 +240,7 @@ export async function applyStack(json: unknown, opts: ApplyOptions): Promise<App
       fail(e, `deleting ${address}`);
     }
     delete current[address];
-    changes.push({ address, action: "delete" });
+    note({ address, action: "delete" });
   }
 
   // `terraform output -json` lists outputs by name
@@ -252,7 +258,7 @@ async function applyResource(
   ctx: ResourceContext,
   scope: EvalScope,
   current: Record<string, AppliedResource>,
-  changes: ResourceChange[],
+  note: (change: ResourceChange) => void,
   fail: (e: unknown, doing: string) => never,
 ): Promise<AppliedResource> {
   const { address } = block;
@@ -282,7 +288,7 @@ async function applyResource(
   const prior = current[address];
   if (!prior) {
     const r = await create();
-    changes.push({ address, action: "create" });
+    note({ address, action: "create" });
     return r;
   }
 
@@ -293,7 +299,7 @@ async function applyResource(
   if (changed.length === 0) {
     // arguments equal, but a re-ordered dependency list must still be remembered
     current[address] = { ...prior, dependencies };
-    changes.push({ address, action: "noop" });
+    note({ address, action: "noop" });
     return current[address];
   }
 
@@ -306,7 +312,7 @@ async function applyResource(
     } catch (e) {
       return fail(e, `updating ${address} (changed: ${changed.join(", ")})`);
     }
-    changes.push({ address, action: "update" });
+    note({ address, action: "update" });
     return r;
   }
 
@@ -329,6 +335,6 @@ async function applyResource(
     delete current[address];
     r = await create();
   }
-  changes.push({ address, action: "replace" });
+  note({ address, action: "replace" });
   return r;
 }

@@ -97,6 +97,10 @@ const config = {
     formatted: { value: '${format("%s-%03d-%v-%.2f-%q-%%-%5s|%-4s|", var.prefix, 7, var.enabled, 3.14159, "q", "ab", "cd")}' },
     lists: { value: '${join(",", concat(split("-", "x-y"), tolist(toset(local.names)), flatten([["p"], [["q"]]]), [length(local.names), length("héllo"), length(local.tags)]))}' },
     merged_map: { value: '${jsonencode(merge(local.tags, {Env = "prod"}, {Extra = tonumber("4.5")}))}' },
+    extras: {
+      value:
+        '${jsonencode([jsondecode("{\\"b\\":[1,2],\\"a\\":null}"), sha512(var.prefix), base64sha512(var.prefix), base64decode("aGk="), file("asset.txt"), filebase64("asset.txt"), filesha256("asset.txt"), tobool("true"), title("hello movie world"), trimspace("  x  "), startswith(var.prefix, "mo"), endswith(var.prefix, "x"), distinct(["a", "b", "a"]), compact(["a", "", "b"]), contains(local.names, "a"), keys(local.tags), values(local.tags), zipmap(["k1", "k2"], [1, 2]), reverse([1, 2, 3]), sort(["b", "c", "a"]), abs(-2), ceil(1.2), floor(1.8), max(1, 5, 3), min(4, 2), 7 % 3, 10 / 4, -var.retries, !var.enabled, var.retries != 5, tomap({a = "1"})])}',
+    },
     arithmetic: { value: "${var.retries * 2 + 1}" },
     condition: { value: '${var.enabled && var.retries > 2 ? "many" : "few"}' },
     number: { value: "${var.retries}" },

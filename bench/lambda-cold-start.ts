@@ -23,6 +23,9 @@ function percentile(values: number[], p: number): number {
 
 const fmt = (ms: number) => ms.toFixed(1);
 
+/** Cold starts are sparse in real use; every row gets the same quiet gap before each one. */
+const pause = () => new Promise((resolve) => setTimeout(resolve, 250));
+
 const TRIVIAL = `export const handler = async (event) => ({ ok: true, n: event.n ?? 0 });`;
 
 /** A handler shaped like the movies handlers: DynamoDB document client bundled in by esbuild. */
@@ -68,6 +71,7 @@ async function coldStarts(registry: FunctionRegistry, label: string, name: strin
   // One discarded run: the first worker of a process pays one-off costs.
   await registry.invoke(name, "{}");
   for (let i = 1; i <= COLD_RUNS; i++) {
+    await pause();
     // New code means a new environment: every run below is a cold start.
     registry.updateCode(name, handlerZip({ "index.mjs": `${source}\n// ${i}` }));
     const t0 = performance.now();
@@ -96,6 +100,7 @@ async function childProcessColdStarts(label: string, source: string): Promise<Co
        process.on("message", async (event) => { process.send(await handler(event)); process.exit(0); });`,
     );
     for (let i = 0; i <= COLD_RUNS; i++) {
+      await pause();
       const t0 = performance.now();
       const child = fork(runner, [], { cwd: dir, execArgv: [], stdio: ["ignore", "ignore", "ignore", "ipc"] });
       let readyAt = 0;
@@ -142,6 +147,10 @@ async function main(): Promise<void> {
   // The peer imports the SDK from this checkout's node_modules, as a child process would.
   const cold: ColdResult[] = [];
   cold.push(await coldStarts(registry, "worker environment, trivial handler", "trivial", TRIVIAL));
+  const noSpares = new FunctionRegistry({ endpointUrl: "http://127.0.0.1:4566", spareWorkers: false });
+  cold.push(await coldStarts(noSpares, "worker environment without a spare thread, trivial handler", "trivial", TRIVIAL));
+  cold.push(await coldStarts(noSpares, "worker environment without a spare thread, esbuild bundle", "bundled", bundled));
+  await noSpares.close();
   cold.push(await coldStarts(registry, "worker environment, esbuild bundle with DynamoDB client", "bundled", bundled));
   cold.push(await coldStarts(registry, "worker environment, SDK imported from the runtime", "sdk-runtime", SDK_FROM_RUNTIME));
   cold.push(await childProcessColdStarts("peer: child process per environment, trivial handler", TRIVIAL));

@@ -242,6 +242,8 @@ export function createLambdaService(options: LambdaServiceOptions): Service {
       }
     },
     status: () => ({ functions: registry.list().length }),
+    snapshot: () => registry.snapshot(),
+    restore: (state) => registry.restore(state),
     close: () => registry.close(),
   };
 }

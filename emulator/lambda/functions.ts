@@ -87,6 +87,16 @@ interface FunctionRecord {
   eventInvoke: EventInvokeSettings;
 }
 
+export interface RegistrySnapshot {
+  functions: Array<{
+    config: FunctionConfiguration;
+    codeSha256Hex: string;
+    policy: PolicyStatement[];
+    tags: Record<string, string>;
+    eventInvoke: EventInvokeSettings;
+  }>;
+}
+
 /** Lambda's payload limits: 6 MB synchronous (request and response), 1 MB asynchronous. */
 export const MAX_SYNC_PAYLOAD_BYTES = 6 * 1024 * 1024;
 export const MAX_SYNC_RESPONSE_BYTES = 6_291_556;
@@ -184,15 +194,46 @@ export class FunctionRegistry {
       EphemeralStorage: { Size: input.EphemeralStorage?.Size ?? 512 },
       LoggingConfig: { LogFormat: input.LoggingConfig?.LogFormat ?? "Text", LogGroup: input.LoggingConfig?.LogGroup ?? `/aws/lambda/${name}` },
     };
-    const credentials = this.options.credentialsFor?.({ functionName: name, functionArn: arn, role: input.Role }) ?? derivedCredentials(arn);
+    return this.snapshotConfig(this.register(config, code, { policy: [], tags: { ...(input.Tags ?? {}) }, eventInvoke: { ...DEFAULT_EVENT_INVOKE_SETTINGS } }));
+  }
+
+  /** Functions with their code reference, policy and settings, for the state directory. */
+  snapshot(): RegistrySnapshot {
+    return {
+      functions: [...this.functions.values()].map((r) => ({
+        config: structuredClone(r.config),
+        codeSha256Hex: r.code.sha256Hex,
+        policy: structuredClone(r.policy),
+        tags: { ...r.tags },
+        eventInvoke: { ...r.eventInvoke },
+      })),
+    };
+  }
+
+  /** Brings back functions from snapshot(); their zips must still lie in the same state directory. */
+  restore(state: unknown): void {
+    const functions = (state as Partial<RegistrySnapshot> | undefined)?.functions;
+    if (!Array.isArray(functions)) throw new Error("Lambda state is not a snapshot of the function registry (no functions list); remove the state file to start empty.");
+    for (const saved of functions) {
+      const code = this.code.get(saved.codeSha256Hex);
+      if (!code) {
+        throw new Error(`The code of function ${saved.config.FunctionName} (${saved.codeSha256Hex}.zip) is missing from the state directory; redeploy the stack to restore it.`);
+      }
+      if (this.functions.has(saved.config.FunctionName)) continue;
+      this.register(structuredClone(saved.config), code, { policy: structuredClone(saved.policy), tags: { ...saved.tags }, eventInvoke: { ...saved.eventInvoke } });
+    }
+  }
+
+  private register(config: FunctionConfiguration, code: StoredCode, extras: Pick<FunctionRecord, "policy" | "tags" | "eventInvoke">): FunctionRecord {
+    const name = config.FunctionName;
+    const arn = config.FunctionArn;
+    const credentials = this.options.credentialsFor?.({ functionName: name, functionArn: arn, role: config.Role }) ?? derivedCredentials(arn);
     const record: FunctionRecord = {
       config,
       code,
       revision: 1,
       credentials,
-      policy: [],
-      tags: { ...(input.Tags ?? {}) },
-      eventInvoke: { ...DEFAULT_EVENT_INVOKE_SETTINGS },
+      ...extras,
       pool: undefined as unknown as FunctionPool,
     };
     record.pool = new FunctionPool(this.specOf(record), {
@@ -213,7 +254,7 @@ export class FunctionRegistry {
     this.functions.set(name, record);
     this.byAccessKey.set(credentials.accessKeyId, name);
     this.spares?.ensure(config.MemorySize);
-    return this.snapshotConfig(record);
+    return record;
   }
 
   get(ref: string): FunctionConfiguration {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  CreateTopicCommand, GetSubscriptionAttributesCommand, ListSubscriptionsByTopicCommand, PublishBatchCommand, PublishCommand, SNSClient, SubscribeCommand,
+  CreateTopicCommand, GetSubscriptionAttributesCommand, ListSubscriptionsByTopicCommand, PublishBatchCommand, PublishCommand, SNSClient, SubscribeCommand, UnsubscribeCommand,
 } from "@aws-sdk/client-sns";
 import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient, type Message } from "@aws-sdk/client-sqs";
 import { GetSendQuotaCommand, ListIdentitiesCommand, SendEmailCommand, SESClient, VerifyEmailIdentityCommand } from "@aws-sdk/client-ses";
@@ -112,6 +112,11 @@ async function scenario(endpoint: string): Promise<Step[]> {
         .sort((a, b) => String(a.Message).localeCompare(String(b.Message))),
     );
     await run("filtered queue", async () => (await drain(sqs, queues.filtered!.url)).map((m) => JSON.parse(m.Body!).id).sort());
+    await run("unsubscribe twice", async () => {
+      await sns.send(new UnsubscribeCommand({ SubscriptionArn: subs.envelope }));
+      await sns.send(new UnsubscribeCommand({ SubscriptionArn: subs.envelope }));
+      return (await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn }))).Subscriptions!.length;
+    });
     await run("publish to a missing topic", () => sns.send(new PublishCommand({ TopicArn: `${TopicArn}-missing`, Message: "x" })));
     await run("attributes of a missing subscription", () => sns.send(new GetSubscriptionAttributesCommand({ SubscriptionArn: `${TopicArn}:00000000-0000-0000-0000-000000000000` })));
 

@@ -231,8 +231,10 @@ export class SnsModel {
     return s;
   }
 
+  /** Unsubscribing twice succeeds, as it does on AWS (whose docs list NotFound, but the service does not send it). */
   unsubscribe(arn: string): void {
-    const s = this.subscription(arn);
+    const s = this.subscriptions.get(arn);
+    if (!s) return;
     this.subscriptions.delete(arn);
     const topic = this.topics.get(s.topicArn);
     if (topic) {

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { AwsError, isAwsError } from "./aws-error.js";
 import type { CallContext, RouteInfo, Service } from "./service.js";
-import { credentialScope } from "./sigv4-scope.js";
+import { credentialScope, type CredentialScope } from "./sigv4-scope.js";
 import { answerUnclaimed, speaksQuery } from "./unclaimed.js";
 import { sendJsonError } from "../wire/aws-json.js";
 import { sendQueryError } from "../wire/aws-query.js";
@@ -26,10 +26,14 @@ export type RequestListener = (req: IncomingMessage, res: ServerResponse) => voi
 
 /** What the wire says about a request, read from the request line and headers only. */
 export function routeInfo(req: IncomingMessage): RouteInfo {
+  return readRequest(req).route;
+}
+
+function readRequest(req: IncomingMessage): { route: RouteInfo; scope?: CredentialScope } {
   const url = new URL(req.url ?? "/", "http://localhost");
   const target = req.headers["x-amz-target"];
   const scope = credentialScope(req.headers, url.searchParams);
-  return {
+  const route: RouteInfo = {
     method: (req.method ?? "GET").toUpperCase(),
     path: url.pathname,
     query: url.searchParams,
@@ -37,10 +41,10 @@ export function routeInfo(req: IncomingMessage): RouteInfo {
     target: typeof target === "string" && target !== "" ? target : undefined,
     signingService: scope?.service,
   };
+  return { route, scope };
 }
 
-function callContext(req: IncomingMessage, route: RouteInfo, accountId: string, fallbackHost: string): CallContext {
-  const scope = credentialScope(req.headers, route.query);
+function callContext(req: IncomingMessage, scope: CredentialScope | undefined, accountId: string, fallbackHost: string): CallContext {
   const host = typeof req.headers.host === "string" && req.headers.host !== "" ? req.headers.host : fallbackHost;
   return {
     requestId: randomUUID(),
@@ -79,8 +83,9 @@ export function createRouter(opts: RouterOptions): RequestListener {
     let route: RouteInfo;
     let ctx: CallContext;
     try {
-      route = routeInfo(req);
-      ctx = callContext(req, route, accountId, opts.fallbackHost());
+      const read = readRequest(req);
+      route = read.route;
+      ctx = callContext(req, read.scope, accountId, opts.fallbackHost());
     } catch {
       // Only a request line Node accepted but URL cannot parse ends up here.
       req.resume();

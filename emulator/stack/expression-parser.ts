@@ -34,6 +34,9 @@ type Token =
   | { t: "punct"; v: string }
   | { t: "eof" };
 
+// sticky, so matching starts at lastIndex without copying the rest of the source
+const IDENT = /[A-Za-z_][A-Za-z0-9_-]*/y;
+const NUMBER = /[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?/y;
 const PUNCTS = ["...", "==", "!=", "<=", ">=", "&&", "||", "=>", "{", "}", "[", "]", "(", ")", ",", ".", "?", ":", "=", "<", ">", "+", "-", "*", "/", "%", "!"];
 
 class Parser {
@@ -145,9 +148,11 @@ class Parser {
     if (start >= src.length) return { t: "eof", end: start };
     const c = src[start];
     if (c === '"') return { t: "quote", end: start + 1 };
-    const ident = /^[A-Za-z_][A-Za-z0-9_-]*/.exec(src.slice(start));
+    IDENT.lastIndex = start;
+    const ident = IDENT.exec(src);
     if (ident) return { t: "ident", v: ident[0], end: start + ident[0].length };
-    const num = /^[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?/.exec(src.slice(start));
+    NUMBER.lastIndex = start;
+    const num = NUMBER.exec(src);
     if (num) return { t: "number", v: Number(num[0]), end: start + num[0].length };
     for (const p of PUNCTS) if (src.startsWith(p, start)) return { t: "punct", v: p, end: start + p.length };
     return this.fail(`unexpected character ${JSON.stringify(c)}`);

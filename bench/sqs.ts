@@ -12,7 +12,7 @@ import { cpus, loadavg } from "node:os";
 import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { motoMissingReason } from "../test/support/moto.js";
 import { spawnCloud, spawnMoto, type ServerProcess } from "./support/server-process.js";
-import { SqsWireClient } from "./support/sqs-wire-client.js";
+import { SqsWireClient } from "../test/support/sqs-wire-client.js";
 
 const WORKERS = 16;
 const DURATION_MS = Number(process.env.DURATION_S ?? 8) * 1000;

@@ -1,9 +1,15 @@
-import { Agent, request } from "node:http";
+import { Agent, request, type IncomingHttpHeaders } from "node:http";
+
+export interface RawReply {
+  status: number;
+  headers: IncomingHttpHeaders;
+  text: string;
+}
 
 /**
- * A lean SQS JSON-protocol client for load generation: the same bytes the SDK
- * v3 puts on the wire (target header, query mode, a SigV4-shaped scope), with
- * none of its per-call CPU, so the server, not the client, is what is measured.
+ * A lean SQS JSON-protocol client: the same bytes the SDK v3 puts on the wire
+ * (target header, query mode, a SigV4-shaped scope) with none of its per-call
+ * CPU, for load generation and for sending requests the SDK would refuse to.
  */
 export class SqsWireClient {
   private readonly agent: Agent;
@@ -17,8 +23,15 @@ export class SqsWireClient {
     this.agent = new Agent({ keepAlive: true, maxSockets });
   }
 
-  call<T = Record<string, unknown>>(action: string, input: Record<string, unknown>): Promise<T> {
-    const body = JSON.stringify(input);
+  /** Calls an action and returns its output; rejects on any non-2xx reply. */
+  async call<T = Record<string, unknown>>(action: string, input: Record<string, unknown>): Promise<T> {
+    const reply = await this.raw(action, JSON.stringify(input));
+    if (reply.status >= 300) throw new Error(`${action} answered ${reply.status}: ${reply.text}`);
+    return (reply.text ? JSON.parse(reply.text) : {}) as T;
+  }
+
+  /** Posts `body` as-is to `AmazonSQS.<action>` and returns whatever came back. */
+  raw(action: string, body: string): Promise<RawReply> {
     return new Promise((resolve, reject) => {
       const req = request(
         {
@@ -33,17 +46,13 @@ export class SqsWireClient {
             "x-amz-target": `AmazonSQS.${action}`,
             "x-amzn-query-mode": "true",
             "x-amz-date": "20261129T000000Z",
-            authorization: "AWS4-HMAC-SHA256 Credential=AKIDBENCH/20261129/us-east-1/sqs/aws4_request, SignedHeaders=host, Signature=0",
+            authorization: "AWS4-HMAC-SHA256 Credential=AKIDWIRE/20261129/us-east-1/sqs/aws4_request, SignedHeaders=host, Signature=0",
           },
         },
         (res) => {
           const chunks: Buffer[] = [];
           res.on("data", (c: Buffer) => chunks.push(c));
-          res.on("end", () => {
-            const text = Buffer.concat(chunks).toString("utf8");
-            if ((res.statusCode ?? 500) >= 300) reject(new Error(`${action} answered ${res.statusCode}: ${text}`));
-            else resolve((text ? JSON.parse(text) : {}) as T);
-          });
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString("utf8") }));
           res.on("error", reject);
         },
       );

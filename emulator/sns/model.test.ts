@@ -121,6 +121,17 @@ describe("SNS model and operations", () => {
     expect(ops.getSubscriptionAttributes(model, ctx, { SubscriptionArn }).Attributes).toMatchObject({ FilterPolicyScope: "MessageBody" });
   });
 
+  it("reads a Subscribe-time FilterPolicy under the FilterPolicyScope given beside it, in any order", () => {
+    const { sqs, model, TopicArn } = setup();
+    ops.subscribe(model, ctx, {
+      TopicArn, Protocol: "sqs", Endpoint: queue("q"),
+      Attributes: { RawMessageDelivery: "true", FilterPolicy: '{"movie":{"genre":["Drama"]}}', FilterPolicyScope: "MessageBody" },
+    });
+    ops.publish(model, ctx, { TopicArn, Message: '{"movie":{"genre":"Drama"}}', MessageAttributes: {} });
+    ops.publish(model, ctx, { TopicArn, Message: '{"movie":{"genre":"Comedy"}}', MessageAttributes: {} });
+    expect(sqs.sent.map((s) => s.message.body)).toEqual(['{"movie":{"genre":"Drama"}}']);
+  });
+
   it("picks the per-protocol message for MessageStructure json", () => {
     const { sqs, model, TopicArn } = setup();
     ops.subscribe(model, ctx, { TopicArn, Protocol: "sqs", Endpoint: queue("q"), Attributes: { RawMessageDelivery: "true" } });

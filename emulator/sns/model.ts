@@ -209,7 +209,9 @@ export class SnsModel {
     }
     if (protocol === "sqs" && !isSqsArn(endpoint)) throw invalidParameter("SQS endpoint ARN");
     const draft: Subscription = { arn: "", topicArn, protocol, endpoint, owner: topic.owner, attributes: {} };
-    for (const [k, v] of Object.entries(attributes)) this.applySubscriptionAttribute(draft, k, v);
+    // the scope decides how the policy is read, whatever order the attributes came in
+    const ordered = Object.entries(attributes).sort(([a], [b]) => Number(b === "FilterPolicyScope") - Number(a === "FilterPolicyScope"));
+    for (const [k, v] of ordered) this.applySubscriptionAttribute(draft, k, v);
     for (const arn of topic.subscriptionArns) {
       const existing = this.subscriptions.get(arn)!;
       if (existing.protocol !== protocol || existing.endpoint !== endpoint) continue;

@@ -261,6 +261,18 @@ describe("refusals", () => {
     expect(err.message).toContain("data source type aws_vpc: data.aws_vpc.main");
   });
 
+  it("refuses a stack calling an unknown function before creating anything", async () => {
+    const calls: ProviderCall[] = [];
+    const json = { resource: { aws_sns_topic: { a: { name: "a" }, b: { name: '${frobnicate("b")}' } } } };
+    const err = await applyStack(json, { providers: recordingProviders(calls), accountId: ACCOUNT, region: REGION, assetResolver: uploadedAssetResolver({}) }).then(
+      () => new StackError("InvalidStack", "expected a failure"),
+      (e: unknown) => e as StackError,
+    );
+    expect(err.code).toBe("UnknownFunction");
+    expect(err.message).toContain('aws_sns_topic.b.name calls unknown function "frobnicate"');
+    expect(calls).toEqual([]);
+  });
+
   it("asks for variables that have no default and rejects undeclared ones", async () => {
     const opts = { providers: {}, accountId: ACCOUNT, region: REGION, assetResolver: directoryAssetResolver(base.stackDir) };
     const json = { variable: { sender: { type: "string" } }, output: { s: { value: "${var.sender}" } } };

@@ -210,7 +210,9 @@ export async function applyStack(json: unknown, opts: ApplyOptions): Promise<App
       const provider = opts.dataSources?.[block.type] ?? builtinDataSources[block.type];
       try {
         const args = evaluateValue(block.body, scope, address) as ValueObject;
-        values.set(address, await provider.read(args, cloud));
+        const attrs = await provider.read(args, cloud);
+        if (!isObject(attrs)) throw new StackError("ResourceFailed", `the ${block.type} data source returned no attributes`);
+        values.set(address, attrs);
       } catch (e) {
         fail(e, `reading ${address}`);
       }

@@ -1,5 +1,5 @@
 import { StackError } from "./errors.js";
-import { callFunction, formatNumber, type FunctionContext } from "./expression-functions.js";
+import { callFunction, formatNumber, supportedFunctions, type FunctionContext } from "./expression-functions.js";
 import { parseTemplate, type Expr, type Step } from "./expression-parser.js";
 import { isObject, typeName, valuesEqual, type Value, type ValueObject } from "./value.js";
 
@@ -89,6 +89,54 @@ export function referencesOf(expr: Expr, out: RefTarget[] = []): RefTarget[] {
       break;
   }
   return out;
+}
+
+/** Names of the functions an expression calls, nested calls included. */
+export function functionsCalled(expr: Expr, out: Set<string> = new Set()): Set<string> {
+  const visit = (e: Expr | string): void => {
+    if (typeof e === "string") return;
+    switch (e.kind) {
+      case "literal":
+        return;
+      case "template":
+        return e.parts.forEach(visit);
+      case "ref":
+      case "postfix":
+        if (e.kind === "postfix") visit(e.target);
+        for (const s of e.steps) if (s.kind === "index") visit(s.key);
+        return;
+      case "call":
+        out.add(e.name);
+        return e.args.forEach(visit);
+      case "tuple":
+        return e.items.forEach(visit);
+      case "object":
+        return e.entries.forEach((x) => (visit(x.key), visit(x.value)));
+      case "unary":
+        return visit(e.operand);
+      case "binary":
+        return (visit(e.left), visit(e.right));
+      case "conditional":
+        return (visit(e.cond), visit(e.then), visit(e.otherwise));
+    }
+  };
+  visit(expr);
+  return out;
+}
+
+/**
+ * Fails on the first function the loader does not implement, naming it and
+ * where it is used, so such a stack is refused before anything changes.
+ */
+export function checkFunctions(value: unknown, where: string): void {
+  if (typeof value === "string") {
+    for (const name of functionsCalled(parseTemplate(value))) {
+      if (!supportedFunctions.includes(name)) {
+        throw new StackError("UnknownFunction", `${where} calls unknown function "${name}": the stack loader does not implement it (supported: ${supportedFunctions.join(", ")})`);
+      }
+    }
+  } else if (Array.isArray(value)) value.forEach((v, i) => checkFunctions(v, `${where}[${i}]`));
+  else if (isObject(value)) for (const [k, v] of Object.entries(value)) checkFunctions(v, `${where}.${k}`);
 }
 
 /** References made anywhere inside a configuration value (strings are templates). */

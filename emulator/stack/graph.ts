@@ -1,5 +1,5 @@
 import { StackError } from "./errors.js";
-import { parseExpression, referencesIn, refTarget, type RefTarget } from "./expressions.js";
+import { checkFunctions, parseExpression, referencesIn, refTarget, type RefTarget } from "./expressions.js";
 import { isObject, type Value } from "./value.js";
 
 /**
@@ -168,6 +168,7 @@ function isNodeRef(t: RefTarget): boolean {
 export function buildGraph(config: StackConfig): StackGraph {
   const nodes = new Map<string, GraphNode>();
   const add = (address: string, kind: NodeKind, refsIn: unknown, dependsOn: string[] = []) => {
+    checkFunctions(refsIn, address);
     const deps: string[] = [];
     for (const t of referencesIn(refsIn)) if (isNodeRef(t) && !deps.includes(t.address)) deps.push(t.address);
     for (const d of dependsOn) if (!deps.includes(d)) deps.push(d);

@@ -31,12 +31,11 @@ export interface CallAuthorization {
 
 /** Decide without throwing: for diagnostics and logs. */
 export function authorizeCall(call: CallToCheck, registry: PrincipalRegistry): CallAuthorization {
-  const principal = registry.principalFor(call.accessKeyId);
+  const { principal, policies: identityPolicies } = registry.resolve(call.accessKeyId);
   const checked: CallAuthorization["checked"] = [];
   // The account root may do anything; that is every caller that is not a function.
   if (!registry.enforce || principal.kind === "root") return { allowed: true, principal, checked };
 
-  const identityPolicies = registry.identityPoliciesOf(principal);
   for (const permission of requiredPermissions(call)) {
     const decision = evaluate(
       {

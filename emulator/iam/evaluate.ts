@@ -166,13 +166,16 @@ function describeCaller(req: EvaluationRequest, ctx: RequestContext): Caller {
   return { arn, roleArn, account: account || undefined };
 }
 
-function withDefaults(ctx: RequestContext): RequestContext {
+let clock = { ms: -1, iso: "", epoch: "" };
+
+/** aws:CurrentTime and aws:EpochTime are in every request; formatting the date once per millisecond keeps checks cheap. */
+function withDefaults(ctx: Map<string, string[]>): RequestContext {
   if (ctx.has("aws:currenttime") && ctx.has("aws:epochtime")) return ctx;
-  const now = new Date();
-  const out = new Map(ctx);
-  if (!out.has("aws:currenttime")) out.set("aws:currenttime", [now.toISOString()]);
-  if (!out.has("aws:epochtime")) out.set("aws:epochtime", [String(Math.floor(now.getTime() / 1000))]);
-  return out;
+  const ms = Date.now();
+  if (ms !== clock.ms) clock = { ms, iso: new Date(ms).toISOString(), epoch: String(Math.floor(ms / 1000)) };
+  if (!ctx.has("aws:currenttime")) ctx.set("aws:currenttime", [clock.iso]);
+  if (!ctx.has("aws:epochtime")) ctx.set("aws:epochtime", [clock.epoch]);
+  return ctx;
 }
 
 function accountOf(resource: string): string | undefined {

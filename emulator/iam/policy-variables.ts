@@ -3,7 +3,7 @@ import { LITERAL_QUESTION, LITERAL_STAR } from "./wildcard.js";
 /** Request context with keys lower-cased, since condition keys are case-insensitive. */
 export type RequestContext = ReadonlyMap<string, string[]>;
 
-export function normaliseContext(context: Record<string, string | string[] | undefined>): RequestContext {
+export function normaliseContext(context: Record<string, string | string[] | undefined>): Map<string, string[]> {
   const out = new Map<string, string[]>();
   for (const [k, v] of Object.entries(context)) {
     if (v === undefined) continue;

@@ -50,6 +50,8 @@ export class PrincipalRegistry {
   private readonly customerPolicies = new Map<string, PolicyDocument>();
   private readonly functions = new Map<string, { functionName: string; roleArn: string }>();
   private readonly keyOfFunction = new Map<string, string>();
+  /** principal and policies per access key, dropped on any change to roles, policies or functions */
+  private readonly resolved = new Map<string, { principal: Principal; policies: NamedPolicy[] }>();
 
   constructor(options: PrincipalRegistryOptions = {}) {
     this.accountId = options.accountId ?? "000000000000";
@@ -62,6 +64,7 @@ export class PrincipalRegistry {
    * IAM does (throws PolicyError when malformed).
    */
   putRole(name: string, options: { path?: string; assumeRolePolicy?: string | object } = {}): string {
+    this.resolved.clear();
     const path = options.path ?? "/";
     if (!/^\/([\w+=,.@-]+\/)*$/.test(path)) throw new AwsError("ValidationError", `Role path "${path}" must begin and end with "/", e.g. "/service-role/"`);
     const arn = `arn:aws:iam::${this.accountId}:role${path}${name}`;
@@ -85,31 +88,37 @@ export class PrincipalRegistry {
   }
 
   deleteRole(name: string): void {
+    this.resolved.clear();
     this.roles.delete(name);
   }
 
   /** An inline policy (`aws_iam_role_policy`, or `inline_policy` on `aws_iam_role`). Throws PolicyError when malformed. */
   putRolePolicy(roleName: string, policyName: string, document: string | object): void {
+    this.resolved.clear();
     this.role(roleName).inline.set(policyName, parsePolicy(document, "identity"));
   }
 
   deleteRolePolicy(roleName: string, policyName: string): void {
+    this.resolved.clear();
     this.roles.get(roleName)?.inline.delete(policyName);
   }
 
   /** A customer managed policy (`aws_iam_policy`). Returns its ARN. */
   putPolicy(name: string, document: string | object, options: { path?: string } = {}): string {
+    this.resolved.clear();
     const arn = `arn:aws:iam::${this.accountId}:policy${options.path ?? "/"}${name}`;
     this.customerPolicies.set(arn, parsePolicy(document, "identity"));
     return arn;
   }
 
   deletePolicy(arn: string): void {
+    this.resolved.clear();
     this.customerPolicies.delete(arn);
   }
 
   /** `aws_iam_role_policy_attachment`, or `managed_policy_arns` on a role. */
   attachRolePolicy(roleName: string, policyArn: string): void {
+    this.resolved.clear();
     if (!this.policyDocument(policyArn)) {
       const known = isAwsManagedPolicyArn(policyArn)
         ? ` The embedded cloud carries these AWS managed policies: ${MANAGED_POLICY_ARNS.join(", ")}; use one of them or a customer managed policy (aws_iam_policy).`
@@ -120,6 +129,7 @@ export class PrincipalRegistry {
   }
 
   detachRolePolicy(roleName: string, policyArn: string): void {
+    this.resolved.clear();
     this.roles.get(roleName)?.attached.delete(policyArn);
   }
 
@@ -128,6 +138,7 @@ export class PrincipalRegistry {
    * a role ARN). Returns the credentials the function's code must run with.
    */
   registerFunction(functionName: string, roleArn: string): SessionCredentials {
+    this.resolved.clear();
     const roleName = roleNameFromArn(roleArn);
     // Lambda refuses a role it cannot assume when the function is created; so do we.
     if (this.roleTrustsService(roleName, "lambda.amazonaws.com") === false) {
@@ -145,6 +156,7 @@ export class PrincipalRegistry {
   }
 
   unregisterFunction(functionName: string): void {
+    this.resolved.clear();
     const key = this.keyOfFunction.get(functionName);
     if (key) this.functions.delete(key);
     this.keyOfFunction.delete(functionName);
@@ -152,6 +164,23 @@ export class PrincipalRegistry {
 
   /** The principal behind an access key id; unknown or missing keys are the account root. */
   principalFor(accessKeyId: string | undefined): Principal {
+    return this.resolve(accessKeyId).principal;
+  }
+
+  /** The principal and its identity policies in one lookup, cached until the next change. */
+  resolve(accessKeyId: string | undefined): { principal: Principal; policies: NamedPolicy[] } {
+    const key = accessKeyId ?? "";
+    let hit = this.resolved.get(key);
+    if (!hit) {
+      const principal = this.lookupPrincipal(accessKeyId);
+      hit = { principal, policies: this.identityPoliciesOf(principal) };
+      // Unknown keys are all root; caching each would let arbitrary keys grow the map.
+      if (principal.kind !== "root") this.resolved.set(key, hit);
+    }
+    return hit;
+  }
+
+  private lookupPrincipal(accessKeyId: string | undefined): Principal {
     const fn = accessKeyId ? this.functions.get(accessKeyId) : undefined;
     if (!fn) return { kind: "root", arn: `arn:aws:iam::${this.accountId}:root`, accountId: this.accountId, userId: this.accountId };
     const roleName = roleNameFromArn(fn.roleArn);

@@ -1,5 +1,5 @@
 import { evaluate, type Decision } from "./evaluate.js";
-import { parsePolicy } from "./policy.js";
+import { parsePolicy, type PolicyDocument } from "./policy.js";
 import { splitArn } from "./wildcard.js";
 
 export interface ServiceAccessRequest {
@@ -25,7 +25,7 @@ export interface ServiceAccessRequest {
 export function serviceAllowedByResourcePolicy(req: ServiceAccessRequest): Decision {
   const noPolicy: Decision = { decision: "ImplicitDeny", allowed: false, reason: `because no resource-based policy allows the ${req.action} action` };
   if (req.policy === undefined || req.policy === "") return noPolicy;
-  const document = parsePolicy(typeof req.policy === "string" ? req.policy : JSON.stringify(req.policy), "resource");
+  const document = parsedOnce(typeof req.policy === "string" ? req.policy : JSON.stringify(req.policy));
   const context: Record<string, string> = {};
   if (req.sourceArn) context["aws:SourceArn"] = req.sourceArn;
   const account = req.sourceAccount ?? (req.sourceArn ? splitArn(req.sourceArn)?.[4] : undefined);
@@ -34,4 +34,17 @@ export function serviceAllowedByResourcePolicy(req: ServiceAccessRequest): Decis
     { action: req.action, resource: req.resource, principalService: req.service, context },
     { identityPolicies: [], resourcePolicy: { name: req.policyName ?? `the resource policy of ${req.resource}`, document } },
   );
+}
+
+const parsed = new Map<string, PolicyDocument>();
+
+/** SNS asks for every delivery with the same few queue policies: parse each text once. */
+function parsedOnce(text: string): PolicyDocument {
+  let doc = parsed.get(text);
+  if (!doc) {
+    doc = parsePolicy(text, "resource");
+    if (parsed.size > 1000) parsed.clear();
+    parsed.set(text, doc);
+  }
+  return doc;
 }

@@ -60,6 +60,28 @@ function request(cloud: Cloud, service: "sns" | "ses"): Promise<Response> {
   });
 }
 
+const V2_KEYS = ["FromEmailAddress", "Destination", "ToAddresses", "Content", "Simple", "Raw", "Data", "Subject", "Body", "Text", "Html", "Template", "ConfigurationSetName", "EmailTags"];
+
+/** JSON shaped like a SendEmail body, with the wrong types in the wrong places. */
+function randomJson(depth: number): unknown {
+  const r = rand();
+  if (depth === 0 || r < 0.3) return pick<unknown>([null, 42, true, "", "a@b.co", pick(VALUES), [], ["x@y.co"], [1, null]]);
+  const obj: Record<string, unknown> = {};
+  for (let i = 0, n = 1 + Math.floor(rand() * 4); i < n; i++) obj[pick(V2_KEYS)] = randomJson(depth - 1);
+  return obj;
+}
+
+function sendV2(cloud: Cloud, body: unknown): Promise<Response> {
+  return fetch(`${cloud.url}/v2/email/outbound-emails`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      authorization: "AWS4-HMAC-SHA256 Credential=AKIDLOCAL/20260101/us-east-1/ses/aws4_request, SignedHeaders=host, Signature=00",
+    },
+    body: rand() < 0.1 ? "{not json" : JSON.stringify(body),
+  });
+}
+
 describe("SNS and SES under malformed input", () => {
   let cloud: Cloud;
   const errors: unknown[] = [];
@@ -70,7 +92,7 @@ describe("SNS and SES under malformed input", () => {
     await cloud?.stop();
   });
 
-  it(`answers ${REQUESTS} almost-right requests with 2xx or 4xx and keeps working (seed ${SEED})`, async () => {
+  it(`answers ${REQUESTS} almost-right awsQuery and 200 SES v2 requests with 2xx or 4xx and keeps working (seed ${SEED})`, async () => {
     const statuses = new Map<number, number>();
     for (let i = 0; i < REQUESTS; i += 8) {
       const batch = await Promise.all(Array.from({ length: 8 }, () => request(cloud, rand() < 0.6 ? "sns" : "ses")));
@@ -79,6 +101,12 @@ describe("SNS and SES under malformed input", () => {
         const text = await res.text();
         if (res.status >= 400) expect(text).toMatch(/<Code>[A-Za-z.]+<\/Code><Message>[^<]+<\/Message>/);
       }
+    }
+    for (let i = 0; i < 200; i++) {
+      const res = await sendV2(cloud, randomJson(3));
+      statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+      if (res.status >= 400) expect(res.headers.get("x-amzn-errortype")).toMatch(/^[A-Za-z]+$/);
+      await res.text();
     }
     expect([...statuses.keys()].every((s) => s < 500), JSON.stringify([...statuses])).toBe(true);
     expect(errors).toEqual([]);

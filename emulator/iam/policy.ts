@@ -165,7 +165,8 @@ function checkAction(a: string, path: string): string {
 
 function checkResource(r: string, path: string): string {
   if (r === "*") return r;
-  if (!r.startsWith("arn:") || r.split(":").length < 6) {
+  // Short patterns such as "arn:aws:sqs:*" are left to matching: being stricter than IAM would fail policies that deploy.
+  if (!r.startsWith("arn:")) {
     throw new PolicyError(path, `"${r}" is not an ARN; write "*" or arn:partition:service:region:account:resource`);
   }
   return r;

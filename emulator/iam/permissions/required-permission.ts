@@ -13,6 +13,11 @@ export interface ServiceCall {
   service: string;
   /** the API operation, e.g. "GetItem", "SendMessage", "Publish" */
   operation: string;
+  /**
+   * The request parameters by their API names: the JSON body (DynamoDB, SQS,
+   * SES v2), the flat form parameters (SNS, SES v1), or for REST calls the
+   * path and query parameters (Lambda: FunctionName, Qualifier, UUID).
+   */
   input: CallInput;
   region: string;
   accountId: string;

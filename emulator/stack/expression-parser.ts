@@ -37,7 +37,7 @@ type Token =
 // sticky, so matching starts at lastIndex without copying the rest of the source
 const IDENT = /[A-Za-z_][A-Za-z0-9_-]*/y;
 const NUMBER = /[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?/y;
-const PUNCTS = ["...", "==", "!=", "<=", ">=", "&&", "||", "=>", "{", "}", "[", "]", "(", ")", ",", ".", "?", ":", "=", "<", ">", "+", "-", "*", "/", "%", "!"];
+const PUNCTS = ["...", "==", "!=", "<=", ">=", "&&", "||", "=>", "{", "}", "[", "]", "(", ")", ",", ".", "?", ":", "=", "<", ">", "+", "-", "*", "/", "%", "!", "~"];
 
 class Parser {
   pos = 0;
@@ -87,13 +87,19 @@ class Parser {
       }
       if (src.startsWith("${", this.pos)) {
         this.pos += 2;
-        if (src[this.pos] === "~") this.pos++;
+        // `${~` and `~}` strip the whitespace beside the interpolation
+        if (src[this.pos] === "~") {
+          this.pos++;
+          text = text.trimEnd();
+        }
         if (text) parts.push(text);
         text = "";
         parts.push(this.expression());
         this.skipSpace();
-        if (src[this.pos] === "~") this.pos++;
+        const stripAfter = src[this.pos] === "~";
+        if (stripAfter) this.pos++;
         this.expectPunct("}");
+        if (stripAfter) while (this.pos < src.length && /\s/.test(src[this.pos])) this.pos++;
         continue;
       }
       if (quoted && c === "\\") {

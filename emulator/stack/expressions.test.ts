@@ -50,6 +50,7 @@ describe("references and interpolation", () => {
     expect(ev("${var.prefix}-queue-${var.count}-${var.enabled}")).toBe("demo-queue-3-true");
     expect(ev("plain text")).toBe("plain text");
     expect(ev("escaped $${var.region} stays")).toBe("escaped ${var.region} stays");
+    expect(ev("a   ${~ var.prefix ~}   b")).toBe("ademob");
   });
 
   it("keeps the type of a value that is a single interpolation", () => {

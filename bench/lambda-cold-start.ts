@@ -5,7 +5,7 @@
  */
 import { fork } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, loadavg } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { build } from "esbuild";
 import { FunctionRegistry } from "../emulator/lambda/functions.js";
@@ -65,42 +65,50 @@ interface ColdResult {
   initDurationMs: number[];
 }
 
-async function coldStarts(registry: FunctionRegistry, label: string, name: string, source: string): Promise<ColdResult> {
+/** One way to cold-start a function; `run(i)` measures the i-th cold start (0 is a discarded warm-up). */
+interface ColdVariant {
+  result: ColdResult;
+  run(i: number): Promise<void>;
+  close?(): void;
+}
+
+function registryVariant(registry: FunctionRegistry, label: string, name: string, source: string): ColdVariant {
   const result: ColdResult = { label, firstInvokeMs: [], initDurationMs: [] };
   registry.create({ FunctionName: name, Role: TEST_ROLE, Handler: "index.handler", Runtime: "nodejs22.x", Code: { ZipFile: handlerZip({ "index.mjs": `${source}\n// 0` }) } });
-  // One discarded run: the first worker of a process pays one-off costs.
-  await registry.invoke(name, "{}");
-  for (let i = 1; i <= COLD_RUNS; i++) {
-    await pause();
-    // New code means a new environment: every run below is a cold start.
-    registry.updateCode(name, handlerZip({ "index.mjs": `${source}\n// ${i}` }));
-    const t0 = performance.now();
-    const res = await registry.invoke(name, "{}", { logType: "Tail" });
-    result.firstInvokeMs.push(performance.now() - t0);
-    if (res.functionError) throw new Error(`${label}: ${res.payload}`);
-    const tail = Buffer.from(res.logResult ?? "", "base64").toString("utf8");
-    const init = /Init Duration: ([\d.]+) ms/.exec(tail);
-    if (!init) throw new Error(`${label}: no Init Duration in ${tail}`);
-    result.initDurationMs.push(Number(init[1]));
-  }
-  return result;
+  return {
+    result,
+    async run(i) {
+      // New code means a new environment: every run is a cold start.
+      if (i > 0) registry.updateCode(name, handlerZip({ "index.mjs": `${source}\n// ${i}` }));
+      const t0 = performance.now();
+      const res = await registry.invoke(name, "{}", { logType: "Tail" });
+      const elapsed = performance.now() - t0;
+      if (res.functionError) throw new Error(`${label}: ${res.payload}`);
+      if (i === 0) return;
+      const tail = Buffer.from(res.logResult ?? "", "base64").toString("utf8");
+      const init = /Init Duration: ([\d.]+) ms/.exec(tail);
+      if (!init) throw new Error(`${label}: no Init Duration in ${tail}`);
+      result.firstInvokeMs.push(elapsed);
+      result.initDurationMs.push(Number(init[1]));
+    },
+  };
 }
 
 /** The peer: a fresh `node` child process per environment, importing the same handler. */
-async function childProcessColdStarts(label: string, source: string): Promise<ColdResult> {
-  const dir = mkdtempSync(path.join(process.cwd(), ".bench-lambda-"));
+function childProcessVariant(label: string, source: string): ColdVariant {
+  const dir = mkdtempSync(path.join(tmpdir(), "bench-lambda-"));
   const result: ColdResult = { label, firstInvokeMs: [], initDurationMs: [] };
-  try {
-    writeFileSync(path.join(dir, "index.mjs"), source);
-    const runner = path.join(dir, "runner.mjs");
-    writeFileSync(
-      runner,
-      `const { handler } = await import("./index.mjs");
-       process.send({ ready: true });
-       process.on("message", async (event) => { process.send(await handler(event)); process.exit(0); });`,
-    );
-    for (let i = 0; i <= COLD_RUNS; i++) {
-      await pause();
+  writeFileSync(path.join(dir, "index.mjs"), source);
+  const runner = path.join(dir, "runner.mjs");
+  writeFileSync(
+    runner,
+    `const { handler } = await import("./index.mjs");
+     process.send({ ready: true });
+     process.on("message", async (event) => { process.send(await handler(event)); process.exit(0); });`,
+  );
+  return {
+    result,
+    async run(i) {
       const t0 = performance.now();
       const child = fork(runner, [], { cwd: dir, execArgv: [], stdio: ["ignore", "ignore", "ignore", "ipc"] });
       let readyAt = 0;
@@ -113,14 +121,12 @@ async function childProcessColdStarts(label: string, source: string): Promise<Co
         });
         child.on("error", reject);
       });
-      if (i === 0) continue;
+      if (i === 0) return;
       result.firstInvokeMs.push(performance.now() - t0);
       result.initDurationMs.push(readyAt - t0);
-    }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-  return result;
+    },
+    close: () => rmSync(dir, { recursive: true, force: true }),
+  };
 }
 
 async function concurrentRound(registry: FunctionRegistry, total: number): Promise<number[]> {
@@ -145,16 +151,29 @@ async function main(): Promise<void> {
   const registry = new FunctionRegistry({ endpointUrl: "http://127.0.0.1:4566" });
   const bundled = await bundledDynamoHandler();
   // The peer imports the SDK from this checkout's node_modules, as a child process would.
-  const cold: ColdResult[] = [];
-  cold.push(await coldStarts(registry, "worker environment, trivial handler", "trivial", TRIVIAL));
   const noSpares = new FunctionRegistry({ endpointUrl: "http://127.0.0.1:4566", spareWorkers: false });
-  cold.push(await coldStarts(noSpares, "worker environment without a spare thread, trivial handler", "trivial", TRIVIAL));
-  cold.push(await coldStarts(noSpares, "worker environment without a spare thread, esbuild bundle", "bundled", bundled));
-  await noSpares.close();
-  cold.push(await coldStarts(registry, "worker environment, esbuild bundle with DynamoDB client", "bundled", bundled));
-  cold.push(await coldStarts(registry, "worker environment, SDK imported from the runtime", "sdk-runtime", SDK_FROM_RUNTIME));
-  cold.push(await childProcessColdStarts("peer: child process per environment, trivial handler", TRIVIAL));
-  cold.push(await childProcessColdStarts("peer: child process per environment, same bundle", bundled));
+  const variants = [
+    registryVariant(registry, "worker environment, trivial handler", "trivial", TRIVIAL),
+    registryVariant(registry, "worker environment, esbuild bundle with DynamoDB client", "bundled", bundled),
+    registryVariant(registry, "worker environment, SDK imported from the runtime", "sdk-runtime", SDK_FROM_RUNTIME),
+    registryVariant(noSpares, "worker environment without a spare thread, trivial handler", "trivial", TRIVIAL),
+    registryVariant(noSpares, "worker environment without a spare thread, same bundle", "bundled", bundled),
+    childProcessVariant("peer: child process per environment, trivial handler", TRIVIAL),
+    childProcessVariant("peer: child process per environment, same bundle", bundled),
+  ];
+  // Round robin, so bursts of load from other processes hit every variant alike.
+  try {
+    for (let i = 0; i <= COLD_RUNS; i++) {
+      for (const variant of variants) {
+        await pause();
+        await variant.run(i);
+      }
+    }
+  } finally {
+    for (const variant of variants) variant.close?.();
+    await noSpares.close();
+  }
+  const cold = variants.map((v) => v.result);
 
   registry.create({ FunctionName: "warm", Role: TEST_ROLE, Handler: "index.handler", Runtime: "nodejs22.x", Code: { ZipFile: handlerZip({ "index.mjs": bundled }) } });
   for (let i = 0; i < 50; i++) await registry.invoke("warm", `{"n":${i}}`);

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
   CreateConfigurationSetCommand, DeleteConfigurationSetCommand, DeleteIdentityCommand, GetIdentityVerificationAttributesCommand, GetSendQuotaCommand,
-  ListConfigurationSetsCommand, ListIdentitiesCommand, SendEmailCommand, SendRawEmailCommand, SESClient, VerifyDomainIdentityCommand, VerifyEmailIdentityCommand,
+  DeleteVerifiedEmailAddressCommand, ListConfigurationSetsCommand, ListIdentitiesCommand, ListVerifiedEmailAddressesCommand, SendEmailCommand, SendRawEmailCommand, SESClient, VerifyDomainIdentityCommand, VerifyEmailAddressCommand, VerifyEmailIdentityCommand,
 } from "@aws-sdk/client-ses";
 import { SendEmailCommand as SendEmailV2Command, SESv2Client } from "@aws-sdk/client-sesv2";
 import { startCloud, type Cloud } from "../cloud.js";
@@ -71,6 +71,11 @@ describe("SES v1 conformance with the AWS SDK v3", () => {
     await ses.send(new DeleteIdentityCommand({ Identity: "ops@movies.example" }));
     expect((await ses.send(new ListIdentitiesCommand({}))).Identities).toEqual([]);
     expect(await failure(ses.send(new VerifyEmailIdentityCommand({ EmailAddress: "nobody" })))).toMatchObject({ name: "InvalidParameterValue", status: 400 });
+    // the legacy address-only API shares the same identities
+    await ses.send(new VerifyEmailAddressCommand({ EmailAddress: "legacy@movies.example" }));
+    expect((await ses.send(new ListVerifiedEmailAddressesCommand({}))).VerifiedEmailAddresses).toEqual(["legacy@movies.example"]);
+    await ses.send(new DeleteVerifiedEmailAddressCommand({ EmailAddress: "legacy@movies.example" }));
+    expect((await ses.send(new ListIdentitiesCommand({}))).Identities).toEqual([]);
   });
 
   it("rejects mail from an unverified sender with MessageRejected", async () => {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   CreateTopicCommand, DeleteTopicCommand, GetSubscriptionAttributesCommand, GetTopicAttributesCommand, ListSubscriptionsByTopicCommand,
   ListSubscriptionsCommand, ListTagsForResourceCommand, ListTopicsCommand, PublishBatchCommand, PublishCommand, SetSubscriptionAttributesCommand,
-  SetTopicAttributesCommand, SNSClient, SubscribeCommand, UnsubscribeCommand,
+  SetTopicAttributesCommand, SNSClient, SubscribeCommand, TagResourceCommand, UnsubscribeCommand, UntagResourceCommand,
 } from "@aws-sdk/client-sns";
 import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient, type Message } from "@aws-sdk/client-sqs";
 import { startCloud, type Cloud } from "../cloud.js";
@@ -70,6 +70,10 @@ describe("SNS conformance with the AWS SDK v3", () => {
     expect(await topic("movie-updates-topic")).toBe(arn);
     const tagged = (await sns.send(new CreateTopicCommand({ Name: unique("tagged"), Tags: [{ Key: "app", Value: "movies" }], Attributes: { DisplayName: "Movies" } }))).TopicArn!;
     expect((await sns.send(new ListTagsForResourceCommand({ ResourceArn: tagged }))).Tags).toEqual([{ Key: "app", Value: "movies" }]);
+    await sns.send(new TagResourceCommand({ ResourceArn: tagged, Tags: [{ Key: "team", Value: "web" }] }));
+    await sns.send(new UntagResourceCommand({ ResourceArn: tagged, TagKeys: ["app"] }));
+    expect((await sns.send(new ListTagsForResourceCommand({ ResourceArn: tagged }))).Tags).toEqual([{ Key: "team", Value: "web" }]);
+    expect(await failure(sns.send(new ListTagsForResourceCommand({ ResourceArn: `${tagged}-gone` })))).toMatchObject({ name: "ResourceNotFoundException" });
     expect((await sns.send(new ListTopicsCommand({}))).Topics).toEqual(expect.arrayContaining([{ TopicArn: arn }, { TopicArn: tagged }]));
     await sns.send(new SetTopicAttributesCommand({ TopicArn: arn, AttributeName: "DisplayName", AttributeValue: "Movie updates" }));
     const { Attributes } = await sns.send(new GetTopicAttributesCommand({ TopicArn: arn }));

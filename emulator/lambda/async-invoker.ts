@@ -101,7 +101,8 @@ export class AsyncInvoker {
     const timer = setTimeout(() => {
       this.timers.delete(timer);
       void this.attempt(event).finally(() => {
-        this.inFlight--;
+        // close() may already have zeroed the count.
+        this.inFlight = Math.max(0, this.inFlight - 1);
         this.settle();
       });
     }, delayMs);

@@ -102,6 +102,9 @@ export class SnsModel {
   readonly subscriptions = new Map<string, Subscription>();
   private readonly deliverers = new Map<string, Deliverer>();
   private readonly signer = new NotificationSigner();
+  /** failed deliveries since start, for `GET /_movies/health` */
+  deliveryFailures = 0;
+  lastDeliveryFailure?: DeliveryFailure;
 
   constructor(private readonly opts: SnsModelOptions) {
     this.deliverers.set("sqs", sqsDeliverer(opts.sqs));
@@ -365,7 +368,10 @@ export class SnsModel {
 
   private deliver(sub: Subscription, delivery: Delivery): void {
     if (this.opts.guard && !this.opts.guard(delivery)) {
-      this.opts.onDeliveryFailure?.({ subscriptionArn: sub.arn, endpoint: sub.endpoint, messageId: delivery.notification.messageId, reason: "denied by the endpoint's resource policy" });
+      const failure = { subscriptionArn: sub.arn, endpoint: sub.endpoint, messageId: delivery.notification.messageId, reason: "denied by the endpoint's resource policy" };
+      this.deliveryFailures++;
+      this.lastDeliveryFailure = failure;
+      this.opts.onDeliveryFailure?.(failure);
       return;
     }
     const deliverer = this.deliverers.get(sub.protocol);
@@ -396,6 +402,8 @@ export class SnsModel {
         failure.reason += `; dead-letter queue ${dlq} also failed: ${dlqErr instanceof Error ? dlqErr.message : String(dlqErr)}`;
       }
     }
+    this.deliveryFailures++;
+    this.lastDeliveryFailure = failure;
     this.opts.onDeliveryFailure?.(failure);
   }
 

@@ -118,6 +118,11 @@ export function snsService(model: SnsModel): Service {
     },
     snapshot: () => model.snapshot(),
     restore: (state) => model.restore(state as SnsSnapshot),
-    status: () => ({ topics: model.topics.size, subscriptions: model.subscriptions.size }),
+    status: () => ({
+      topics: model.topics.size,
+      subscriptions: model.subscriptions.size,
+      deliveryFailures: model.deliveryFailures,
+      lastDeliveryFailure: model.lastDeliveryFailure,
+    }),
   };
 }

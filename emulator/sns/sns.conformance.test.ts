@@ -299,6 +299,8 @@ describe("SNS conformance with the AWS SDK v3", () => {
     );
     await sns.send(new PublishCommand({ TopicArn: arn, Message: "undeliverable" }));
     expect((await drain(dlq.url)).map((m) => m.Body)).toEqual(["undeliverable"]);
+    const health = (await (await fetch(`${cloud.url}/_movies/health`)).json()) as { services: { sns: { lastDeliveryFailure: { endpoint: string; deadLetterTargetArn: string } } } };
+    expect(health.services.sns.lastDeliveryFailure).toMatchObject({ endpoint: "arn:aws:sqs:us-east-1:000000000000:never-created", deadLetterTargetArn: dlq.arn });
   });
 
   it("answers an unknown action with InvalidAction", async () => {

@@ -60,8 +60,8 @@ export async function startCloud(opts: CloudOptions): Promise<Cloud> {
 
   let writer: SnapshotWriter | undefined;
   if (stateDir) {
-    await restoreServices(stateDir, services);
-    writer = new SnapshotWriter(stateDir, services, onError);
+    const onDisk = await restoreServices(stateDir, services);
+    writer = new SnapshotWriter(stateDir, services, onError, onDisk);
     writer.start();
   }
 

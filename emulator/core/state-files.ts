@@ -7,8 +7,12 @@ export function stateFile(stateDir: string, service: string): string {
   return join(stateDir, `${service}.json`);
 }
 
-/** Restores every service that keeps a snapshot from `<stateDir>/<service>.json`, when the file exists. */
-export async function restoreServices(stateDir: string, services: readonly Service[]): Promise<void> {
+/**
+ * Restores every service that keeps a snapshot from `<stateDir>/<service>.json`,
+ * when the file exists. Returns the texts read, so the writer skips rewriting them.
+ */
+export async function restoreServices(stateDir: string, services: readonly Service[]): Promise<Map<string, string>> {
+  const read = new Map<string, string>();
   for (const service of services) {
     if (!service.restore) continue;
     const file = stateFile(stateDir, service.name);
@@ -26,7 +30,9 @@ export async function restoreServices(stateDir: string, services: readonly Servi
       throw new Error(`State file ${file} is not valid JSON (${(err as Error).message}); move it away to start ${service.name} empty`);
     }
     service.restore(state);
+    read.set(service.name, text);
   }
+  return read;
 }
 
 /**
@@ -34,7 +40,7 @@ export async function restoreServices(stateDir: string, services: readonly Servi
  * since the last write, so a crash leaves either the old or the new file.
  */
 export class SnapshotWriter {
-  private readonly lastWritten = new Map<string, string>();
+  private readonly lastWritten: Map<string, string>;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> = Promise.resolve();
 
@@ -42,7 +48,11 @@ export class SnapshotWriter {
     private readonly stateDir: string,
     private readonly services: readonly Service[],
     private readonly onError: (err: unknown) => void = () => undefined,
-  ) {}
+    /** texts already on disk (from restoreServices) */
+    onDisk: Map<string, string> = new Map(),
+  ) {
+    this.lastWritten = new Map(onDisk);
+  }
 
   /** Saves every second while running; call stop() for the final save. */
   start(intervalMs = 1000): void {

@@ -10,7 +10,8 @@ export { describeStatement, evaluate, type Decision, type EvaluationRequest, typ
 export { functionAccessKeyId, functionCredentials, type SessionCredentials } from "./function-credentials.js";
 export { isAwsManagedPolicyArn, managedPolicy, MANAGED_POLICY_ARNS } from "./managed-policies.js";
 export { parsePolicy, PolicyError, type PolicyDocument, type PolicyKind, type Statement } from "./policy.js";
-export { PrincipalRegistry, roleNameFromArn, type Principal, type PrincipalRegistryOptions } from "./principals.js";
+export { PrincipalRegistry, roleNameFromArn, type Principal, type PrincipalRegistryOptions, type RegistrySnapshot } from "./principals.js";
 export { queueAcceptsFromTopic, type QueueDeliveryCheck } from "./queue-policy.js";
 export { requiredPermissions, type RequiredPermission, type ServiceCall } from "./required-permissions.js";
 export { serviceAllowedByResourcePolicy, type ServiceAccessRequest } from "./service-access.js";
+export { iamResourceProviders } from "./stack-providers.js";

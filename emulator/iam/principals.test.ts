@@ -151,4 +151,22 @@ describe("PrincipalRegistry", () => {
     expect(() => r.registerFunction("g", `arn:aws:iam::${ACCOUNT}:role/ec2-role`)).toThrow("The role defined for the function cannot be assumed by Lambda.");
     expect(() => r.putRole("bad", { assumeRolePolicy: { Statement: [{ Effect: "Allow", Action: "sts:AssumeRole" }] } })).toThrow("needs Principal");
   });
+
+  it("snapshots to JSON and restores the same decisions", () => {
+    const r = movies();
+    r.putRole("get-movie-role", { path: "/service-role/", assumeRolePolicy: { Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }] } });
+    const logs = r.putPolicy("logs", { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "logs:*", Resource: "*" }] }, { path: "/app/" });
+    r.attachRolePolicy("get-movie-role", logs);
+    const { accessKeyId } = r.registerFunction("get-movie", `arn:aws:iam::${ACCOUNT}:role/service-role/get-movie-role`);
+
+    const copy = new PrincipalRegistry({ accountId: ACCOUNT });
+    copy.restore(JSON.parse(JSON.stringify(r.snapshot())));
+    expect(copy.principalFor(accessKeyId)).toEqual(r.principalFor(accessKeyId));
+    expect(copy.identityPoliciesOf(copy.principalFor(accessKeyId)).map((p) => p.name)).toEqual(r.identityPoliciesOf(r.principalFor(accessKeyId)).map((p) => p.name));
+    expect(allowed(copy, accessKeyId, "dynamodb:GetItem", TABLE)).toBe(true);
+    expect(allowed(copy, accessKeyId, "logs:CreateLogGroup", "*")).toBe(true);
+    expect(allowed(copy, accessKeyId, "dynamodb:PutItem", TABLE)).toBe(false);
+    expect(copy.roleTrustsService("get-movie-role", "lambda.amazonaws.com")).toBe(true);
+    expect(copy.snapshot()).toEqual(r.snapshot());
+  });
 });

@@ -2,7 +2,7 @@ import { AwsError } from "../core/aws-error.js";
 import { evaluate, type NamedPolicy } from "./evaluate.js";
 import { awsStyleId, functionCredentials, type SessionCredentials } from "./function-credentials.js";
 import { isAwsManagedPolicyArn, managedPolicy, MANAGED_POLICY_ARNS } from "./managed-policies.js";
-import { parsePolicy, type PolicyDocument } from "./policy.js";
+import { parsePolicy, type PolicyDocument, type PolicyKind } from "./policy.js";
 
 /**
  * Who a request's credentials belong to, and which identity policies apply.
@@ -28,13 +28,26 @@ export interface Principal {
   sessionName?: string;
 }
 
+/** A parsed document and the JSON it came from, kept for snapshots. */
+interface Kept {
+  doc: PolicyDocument;
+  json: string;
+}
+
 interface Role {
   name: string;
   arn: string;
   /** who may assume the role (assume_role_policy); undefined when the caller never said */
-  trust?: PolicyDocument;
-  inline: Map<string, PolicyDocument>;
+  trust?: Kept;
+  inline: Map<string, Kept>;
   attached: Set<string>;
+}
+
+/** JSON-serialisable state, for the cloud's state directory. */
+export interface RegistrySnapshot {
+  roles: { name: string; path: string; assumeRolePolicy?: string; inline: Record<string, string>; attached: string[] }[];
+  policies: { arn: string; policy: string }[];
+  functions: { functionName: string; roleArn: string }[];
 }
 
 export interface PrincipalRegistryOptions {
@@ -47,7 +60,7 @@ export class PrincipalRegistry {
   readonly accountId: string;
   enforce: boolean;
   private readonly roles = new Map<string, Role>();
-  private readonly customerPolicies = new Map<string, PolicyDocument>();
+  private readonly customerPolicies = new Map<string, Kept>();
   private readonly functions = new Map<string, { functionName: string; roleArn: string }>();
   private readonly keyOfFunction = new Map<string, string>();
   /** principal and policies per access key, dropped on any change to roles, policies or functions */
@@ -68,7 +81,7 @@ export class PrincipalRegistry {
     const path = options.path ?? "/";
     if (!/^\/([\w+=,.@-]+\/)*$/.test(path)) throw new AwsError("ValidationError", `Role path "${path}" must begin and end with "/", e.g. "/service-role/"`);
     const arn = `arn:aws:iam::${this.accountId}:role${path}${name}`;
-    const trust = options.assumeRolePolicy === undefined ? undefined : parsePolicy(options.assumeRolePolicy, "resource");
+    const trust = options.assumeRolePolicy === undefined ? undefined : keep(options.assumeRolePolicy, "resource");
     const existing = this.roles.get(name);
     if (existing) {
       existing.arn = arn;
@@ -83,7 +96,7 @@ export class PrincipalRegistry {
     if (!role?.trust) return undefined;
     return evaluate(
       { action: "sts:AssumeRole", resource: role.arn, principalService: service },
-      { identityPolicies: [], resourcePolicy: { name: `trust policy of ${role.arn}`, document: role.trust } },
+      { identityPolicies: [], resourcePolicy: { name: `trust policy of ${role.arn}`, document: role.trust.doc } },
     ).allowed;
   }
 
@@ -95,7 +108,7 @@ export class PrincipalRegistry {
   /** An inline policy (`aws_iam_role_policy`, or `inline_policy` on `aws_iam_role`). Throws PolicyError when malformed. */
   putRolePolicy(roleName: string, policyName: string, document: string | object): void {
     this.resolved.clear();
-    this.role(roleName).inline.set(policyName, parsePolicy(document, "identity"));
+    this.role(roleName).inline.set(policyName, keep(document, "identity"));
   }
 
   deleteRolePolicy(roleName: string, policyName: string): void {
@@ -107,7 +120,7 @@ export class PrincipalRegistry {
   putPolicy(name: string, document: string | object, options: { path?: string } = {}): string {
     this.resolved.clear();
     const arn = `arn:aws:iam::${this.accountId}:policy${options.path ?? "/"}${name}`;
-    this.customerPolicies.set(arn, parsePolicy(document, "identity"));
+    this.customerPolicies.set(arn, keep(document, "identity"));
     return arn;
   }
 
@@ -203,7 +216,7 @@ export class PrincipalRegistry {
     const role = this.roles.get(principal.roleName);
     if (!role) return [];
     const out: NamedPolicy[] = [];
-    for (const [name, document] of role.inline) out.push({ name: `${role.arn} (inline policy ${name})`, document });
+    for (const [name, kept] of role.inline) out.push({ name: `${role.arn} (inline policy ${name})`, document: kept.doc });
     for (const arn of role.attached) {
       const document = this.policyDocument(arn);
       if (document) out.push({ name: arn, document });
@@ -212,7 +225,37 @@ export class PrincipalRegistry {
   }
 
   private policyDocument(arn: string): PolicyDocument | undefined {
-    return isAwsManagedPolicyArn(arn) ? managedPolicy(arn) : this.customerPolicies.get(arn);
+    return isAwsManagedPolicyArn(arn) ? managedPolicy(arn) : this.customerPolicies.get(arn)?.doc;
+  }
+
+  snapshot(): RegistrySnapshot {
+    return {
+      roles: [...this.roles.values()].map((r) => ({
+        name: r.name,
+        path: r.arn.slice(r.arn.indexOf(":role/") + ":role".length, r.arn.length - r.name.length),
+        ...(r.trust ? { assumeRolePolicy: r.trust.json } : {}),
+        inline: Object.fromEntries([...r.inline].map(([n, k]) => [n, k.json])),
+        attached: [...r.attached],
+      })),
+      policies: [...this.customerPolicies].map(([arn, k]) => ({ arn, policy: k.json })),
+      functions: [...this.functions.values()].map((f) => ({ ...f })),
+    };
+  }
+
+  /** Replace everything with a snapshot's content; policies are validated again. */
+  restore(snapshot: RegistrySnapshot): void {
+    this.resolved.clear();
+    this.roles.clear();
+    this.customerPolicies.clear();
+    this.functions.clear();
+    this.keyOfFunction.clear();
+    for (const p of snapshot.policies) this.customerPolicies.set(p.arn, keep(p.policy, "identity"));
+    for (const r of snapshot.roles) {
+      this.putRole(r.name, { path: r.path, assumeRolePolicy: r.assumeRolePolicy });
+      for (const [name, json] of Object.entries(r.inline)) this.putRolePolicy(r.name, name, json);
+      for (const arn of r.attached) this.attachRolePolicy(r.name, arn);
+    }
+    for (const f of snapshot.functions) this.registerFunction(f.functionName, f.roleArn);
   }
 
   private role(name: string): Role {
@@ -220,6 +263,10 @@ export class PrincipalRegistry {
     if (!role) throw new AwsError("NoSuchEntity", `The role with name ${name} cannot be found. Create the role (aws_iam_role) before adding policies to it.`, 404);
     return role;
   }
+}
+
+function keep(document: string | object, kind: PolicyKind): Kept {
+  return { doc: parsePolicy(document, kind), json: typeof document === "string" ? document : JSON.stringify(document) };
 }
 
 /** `arn:aws:iam::123456789012:role/service-role/get-movie-role` -> `get-movie-role` */

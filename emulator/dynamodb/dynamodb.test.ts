@@ -22,6 +22,7 @@ import {
 } from "@aws-sdk/lib-dynamodb";
 import { startCloud, type Cloud } from "../cloud.js";
 import { localClientConfig } from "../../test/support/cloud-client-config.js";
+import { rejection } from "../../test/support/rejection.js";
 
 let cloud: Cloud;
 let client: DynamoDBClient;
@@ -198,6 +199,20 @@ describe("DynamoDB transactions", () => {
       .catch((e: unknown) => e as Error);
     expect((err as Error).name).toBe("ValidationException");
     expect((err as Error).message).toContain("multiple operations on one item");
+  });
+
+  it("applies a repeated ClientRequestToken once and refuses it for a different request", async () => {
+    await doc.send(new PutCommand({ TableName: "Accounts", Item: { pk: "erin", balance: 0 } }));
+    const add = (n: number) =>
+      new TransactWriteCommand({
+        ClientRequestToken: "token-erin-1",
+        TransactItems: [{ Update: { TableName: "Accounts", Key: { pk: "erin" }, UpdateExpression: "SET balance = balance + :n", ExpressionAttributeValues: { ":n": n } } }],
+      });
+    await doc.send(add(5));
+    await doc.send(add(5));
+    expect((await doc.send(new GetCommand({ TableName: "Accounts", Key: { pk: "erin" } }))).Item?.balance).toBe(5);
+    const err = await rejection(doc.send(add(6)));
+    expect(err.name).toBe("IdempotentParameterMismatchException");
   });
 
   it("fails a transaction on a missing table with ResourceNotFoundException", async () => {

@@ -123,7 +123,11 @@ export function createTransactions(backend: DynaliteBackend, lock: RwLock) {
     if (token === undefined) return false;
     if (typeof token !== "string" || token.length < 1 || token.length > 36) throw validation("ClientRequestToken must be a string of 1 to 36 characters");
     const now = Date.now();
-    for (const [t, seen] of tokens) if (now - seen.at > IDEMPOTENCY_MS) tokens.delete(t);
+    // Insertion order is age order: stop at the first token still fresh.
+    for (const [t, seen] of tokens) {
+      if (now - seen.at <= IDEMPOTENCY_MS) break;
+      tokens.delete(t);
+    }
     const { ClientRequestToken: _t, ReturnConsumedCapacity: _c, ReturnItemCollectionMetrics: _m, ...rest } = input;
     const digest = createHash("sha256").update(JSON.stringify(rest)).digest("hex");
     const seen = tokens.get(token);

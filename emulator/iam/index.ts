@@ -15,3 +15,4 @@ export { queueAcceptsFromTopic, type QueueDeliveryCheck } from "./queue-policy.j
 export { requiredPermissions, type RequiredPermission, type ServiceCall } from "./required-permissions.js";
 export { serviceAllowedByResourcePolicy, type ServiceAccessRequest } from "./service-access.js";
 export { iamResourceProviders } from "./stack-providers.js";
+export { checkEventSourceMappingRole } from "./event-source-permissions.js";

@@ -175,6 +175,12 @@ export class PrincipalRegistry {
     this.keyOfFunction.delete(functionName);
   }
 
+  /** A registered function's principal and policies, or undefined if no such function is registered. */
+  resolveFunction(functionName: string): { principal: Principal; policies: NamedPolicy[] } | undefined {
+    const key = this.keyOfFunction.get(functionName);
+    return key ? this.resolve(key) : undefined;
+  }
+
   /** The principal behind an access key id; unknown or missing keys are the account root. */
   principalFor(accessKeyId: string | undefined): Principal {
     return this.resolve(accessKeyId).principal;

@@ -1,12 +1,14 @@
 import { randomUUID } from "node:crypto";
-import { AwsError } from "../core/aws-error.js";
+import { invalidParameter, topicNotFound, subscriptionNotFound } from "./errors.js";
 import type { SqsDelivery } from "../core/service.js";
 import { isSqsArn } from "./arn.js";
 import { sqsDeliverer, sqsMessageFor, type Deliverer, type Delivery, type DeliveryFailure, type DeliveryGuard } from "./delivery.js";
 import { notificationEnvelope, type Notification } from "./envelope.js";
-import { parseFilterPolicy, matchesFilterPolicy, FILTER_POLICY_SCOPES, type FilterPolicy, type FilterPolicyScope } from "./filter-policy.js";
+import { matchesFilterPolicy, parseFilterPolicy, type FilterPolicy, type FilterPolicyScope } from "./filter-policy.js";
 import type { MessageAttributes } from "./message-attributes.js";
 import { NotificationSigner } from "./signer.js";
+import { applySubscriptionAttribute } from "./subscription-attributes.js";
+import { checkTopicAttribute, DEFAULT_EFFECTIVE_DELIVERY_POLICY, defaultTopicPolicy } from "./topic-attributes.js";
 
 export interface Topic {
   arn: string;
@@ -45,58 +47,6 @@ export interface SnsModelOptions {
   onDeliveryFailure?: (failure: DeliveryFailure) => void;
 }
 
-export const TOPIC_ATTRIBUTES = new Set([
-  "DeliveryPolicy", "DisplayName", "Policy", "KmsMasterKeyId", "SignatureVersion", "TracingConfig", "ArchivePolicy",
-  ...["Application", "Firehose", "HTTP", "Lambda", "SQS"].flatMap((p) => [
-    `${p}SuccessFeedbackRoleArn`, `${p}SuccessFeedbackSampleRate`, `${p}FailureFeedbackRoleArn`,
-  ]),
-]);
-
-export const SUBSCRIPTION_ATTRIBUTES = new Set([
-  "DeliveryPolicy", "FilterPolicy", "FilterPolicyScope", "RawMessageDelivery", "RedrivePolicy", "SubscriptionRoleArn", "ReplayPolicy",
-]);
-
-const DEFAULT_EFFECTIVE_DELIVERY_POLICY = JSON.stringify({
-  http: {
-    defaultHealthyRetryPolicy: {
-      minDelayTarget: 20, maxDelayTarget: 20, numRetries: 3, numMaxDelayRetries: 0, numNoDelayRetries: 0, numMinDelayRetries: 0, backoffFunction: "linear",
-    },
-    disableSubscriptionOverrides: false,
-    defaultRequestPolicy: { headerContentType: "text/plain; charset=UTF-8" },
-  },
-});
-
-function defaultTopicPolicy(arn: string, owner: string): string {
-  return JSON.stringify({
-    Version: "2008-10-17",
-    Id: "__default_policy_ID",
-    Statement: [{
-      Sid: "__default_statement_ID",
-      Effect: "Allow",
-      Principal: { AWS: "*" },
-      Action: [
-        "SNS:GetTopicAttributes", "SNS:SetTopicAttributes", "SNS:AddPermission", "SNS:RemovePermission",
-        "SNS:DeleteTopic", "SNS:Subscribe", "SNS:ListSubscriptionsByTopic", "SNS:Publish",
-      ],
-      Resource: arn,
-      Condition: { StringEquals: { "AWS:SourceOwner": owner } },
-    }],
-  });
-}
-
-const invalidParameter = (what: string) => new AwsError("InvalidParameter", `Invalid parameter: ${what}`);
-export const topicNotFound = () => new AwsError("NotFound", "Topic does not exist", 404);
-export const subscriptionNotFound = () => new AwsError("NotFound", "Subscription does not exist", 404);
-
-function requireJson(name: string, value: string): void {
-  try {
-    JSON.parse(value);
-  } catch {
-    throw invalidParameter(`${name}: the value is not valid JSON`);
-  }
-}
-
-/** Topics, subscriptions and fan-out; no HTTP. */
 export class SnsModel {
   readonly topics = new Map<string, Topic>();
   readonly subscriptions = new Map<string, Subscription>();
@@ -128,7 +78,7 @@ export class SnsModel {
 
   createTopic(region: string, owner: string, name: string, attributes: Record<string, string>, tags: Record<string, string>): Topic {
     const arn = `arn:aws:sns:${region}:${owner}:${name}`;
-    for (const [k, v] of Object.entries(attributes)) this.checkTopicAttribute(k, v);
+    for (const [k, v] of Object.entries(attributes)) checkTopicAttribute(k, v);
     const existing = this.topics.get(arn);
     if (existing) {
       for (const [k, v] of Object.entries(attributes)) {
@@ -178,20 +128,8 @@ export class SnsModel {
 
   setTopicAttribute(arn: string, name: string, value: string): void {
     const t = this.topic(arn);
-    this.checkTopicAttribute(name, value);
+    checkTopicAttribute(name, value);
     t.attributes[name] = value;
-  }
-
-  private checkTopicAttribute(name: string, value: string): void {
-    if (name === "FifoTopic" || name === "ContentBasedDeduplication") {
-      if (value.toLowerCase() === "false") return;
-      throw invalidParameter(`Attributes Reason: FIFO topics are not supported by the embedded cloud (${name}=${value}); use a standard topic`);
-    }
-    if (!TOPIC_ATTRIBUTES.has(name)) {
-      throw invalidParameter(`AttributeName: '${name}' is not a topic attribute (settable: ${[...TOPIC_ATTRIBUTES].slice(0, 7).join(", ")}, ...)`);
-    }
-    if ((name === "Policy" || name === "DeliveryPolicy") && value !== "") requireJson(name, value);
-    if (name === "SignatureVersion" && value !== "1" && value !== "2") throw invalidParameter("SignatureVersion: must be 1 or 2");
   }
 
   tagTopic(arn: string, tags: Record<string, string>): void {
@@ -214,7 +152,7 @@ export class SnsModel {
     const draft: Subscription = { arn: "", topicArn, protocol, endpoint, owner: topic.owner, attributes: {} };
     // the scope decides how the policy is read, whatever order the attributes came in
     const ordered = Object.entries(attributes).sort(([a], [b]) => Number(b === "FilterPolicyScope") - Number(a === "FilterPolicyScope"));
-    for (const [k, v] of ordered) this.applySubscriptionAttribute(draft, k, v);
+    for (const [k, v] of ordered) applySubscriptionAttribute(draft, k, v);
     for (const arn of topic.subscriptionArns) {
       const existing = this.subscriptions.get(arn)!;
       if (existing.protocol !== protocol || existing.endpoint !== endpoint) continue;
@@ -277,62 +215,9 @@ export class SnsModel {
   setSubscriptionAttribute(arn: string, name: string, value: string): void {
     const s = this.subscription(arn);
     const next: Subscription = { ...s, attributes: { ...s.attributes } };
-    this.applySubscriptionAttribute(next, name, value);
+    applySubscriptionAttribute(next, name, value);
     s.attributes = next.attributes;
     s.filter = next.filter;
-  }
-
-  /** Validates one attribute and applies it to `sub` (which may be a draft). */
-  private applySubscriptionAttribute(sub: Subscription, name: string, value: string): void {
-    if (!SUBSCRIPTION_ATTRIBUTES.has(name)) {
-      throw invalidParameter(`AttributeName: '${name}' is not a subscription attribute (settable: ${[...SUBSCRIPTION_ATTRIBUTES].join(", ")})`);
-    }
-    switch (name) {
-      case "RawMessageDelivery": {
-        const v = value.toLowerCase();
-        if (v !== "true" && v !== "false") throw invalidParameter(`Attributes Reason: RawMessageDelivery: Invalid value [${value}]. Must be true or false.`);
-        sub.attributes[name] = v;
-        return;
-      }
-      case "FilterPolicyScope": {
-        if (!FILTER_POLICY_SCOPES.includes(value as FilterPolicyScope)) {
-          throw invalidParameter(`Attributes Reason: FilterPolicyScope: Invalid value [${value}]. Please use either MessageBody or MessageAttributes`);
-        }
-        const policy = sub.attributes.FilterPolicy;
-        sub.filter = policy ? parseFilterPolicy(policy, value as FilterPolicyScope) : undefined;
-        sub.attributes[name] = value;
-        return;
-      }
-      case "FilterPolicy": {
-        const scope = (sub.attributes.FilterPolicyScope ?? "MessageAttributes") as FilterPolicyScope;
-        sub.filter = parseFilterPolicy(value, scope);
-        if (sub.filter) sub.attributes[name] = value;
-        else delete sub.attributes[name];
-        return;
-      }
-      case "RedrivePolicy": {
-        if (value === "") {
-          delete sub.attributes[name];
-          return;
-        }
-        let target: unknown;
-        try {
-          target = (JSON.parse(value) as { deadLetterTargetArn?: unknown }).deadLetterTargetArn;
-        } catch {
-          throw invalidParameter("RedrivePolicy: the value is not valid JSON; use {\"deadLetterTargetArn\": \"arn:aws:sqs:...\"}");
-        }
-        if (typeof target !== "string" || !isSqsArn(target)) throw invalidParameter("RedrivePolicy: deadLetterTargetArn is an invalid arn; it must be an SQS queue ARN");
-        sub.attributes[name] = value;
-        return;
-      }
-      case "DeliveryPolicy":
-      case "ReplayPolicy":
-        if (value !== "") requireJson(name, value);
-        sub.attributes[name] = value;
-        return;
-      default:
-        sub.attributes[name] = value;
-    }
   }
 
   // ---- publishing ----

@@ -1,4 +1,5 @@
 import { AwsError } from "../core/aws-error.js";
+import { invalidParameter } from "./errors.js";
 import type { CallContext } from "../core/service.js";
 import { parseTopicArn, topicArnOfSubscription } from "./arn.js";
 import { attributesSize, validateMessageAttributes, type MessageAttributes } from "./message-attributes.js";
@@ -10,8 +11,6 @@ const PAGE_SIZE = 100;
 const MAX_MESSAGE_BYTES = 256 * 1024;
 const TOPIC_NAME = /^[A-Za-z0-9_-]{1,256}$/;
 const BATCH_ID = /^[A-Za-z0-9_-]{1,80}$/;
-
-const invalidParameter = (what: string) => new AwsError("InvalidParameter", `Invalid parameter: ${what}`);
 
 function topicArnParam(value: string | undefined, name = "TopicArn"): string {
   if (value === undefined || value === "") throw invalidParameter(`${name} Reason: no value for required parameter`);

@@ -16,3 +16,4 @@ export { requiredPermissions, type RequiredPermission, type ServiceCall } from "
 export { serviceAllowedByResourcePolicy, type ServiceAccessRequest } from "./service-access.js";
 export { iamResourceProviders } from "./stack-providers.js";
 export { checkEventSourceMappingRole } from "./event-source-permissions.js";
+export { functionMayWriteLogs, type LoggingCheck } from "./function-logging.js";

@@ -1,9 +1,10 @@
-import { createHash, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { AwsError } from "../core/aws-error.js";
+import { functionCredentials } from "../iam/function-credentials.js";
 import { AsyncInvoker, AWS_RETRY_DELAYS_MS, DEFAULT_EVENT_INVOKE_SETTINGS, type AsyncFailure, type EventInvokeSettings } from "./async-invoker.js";
 import { functionArn, parseFunctionReference } from "./function-arn.js";
 import {
@@ -57,7 +58,7 @@ export interface FunctionRegistryOptions {
   accountId?: string;
   /** AWS_ENDPOINT_URL for handlers: the cloud's URL, read at each environment start (the port may be known late) */
   endpointUrl?: string | (() => string | undefined);
-  /** credentials that identify the function; deterministic per function when not given */
+  /** credentials that identify the function; by default the IAM evaluator's per-function credentials (iam/function-credentials.ts) */
   credentialsFor?: (fn: { functionName: string; functionArn: string; role: string }) => FunctionCredentials;
   /** concurrent environments per function (default 10) */
   maxEnvironmentsPerFunction?: number;
@@ -103,19 +104,6 @@ export const MAX_SYNC_RESPONSE_BYTES = 6_291_556;
 export const MAX_ASYNC_PAYLOAD_BYTES = 1024 * 1024;
 
 const RUNTIME_DIR = path.dirname(fileURLToPath(new URL("./runtime/bootstrap.mjs", import.meta.url)));
-
-/** Deterministic credentials for a function, so its identity survives restarts. */
-export function derivedCredentials(fnArn: string): FunctionCredentials {
-  const digest = createHash("sha256").update(`lambda-credentials:${fnArn}`).digest();
-  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-  let key = "ASIA";
-  for (let i = 0; i < 16; i++) key += alphabet[digest[i] % 32];
-  return {
-    accessKeyId: key,
-    secretAccessKey: digest.subarray(16).toString("base64").slice(0, 40).padEnd(40, "0"),
-    sessionToken: Buffer.from(`lambda:${fnArn}`).toString("base64"),
-  };
-}
 
 /**
  * The Lambda functions of the cloud: their configuration, code and resource
@@ -227,7 +215,7 @@ export class FunctionRegistry {
   private register(config: FunctionConfiguration, code: StoredCode, extras: Pick<FunctionRecord, "policy" | "tags" | "eventInvoke">): FunctionRecord {
     const name = config.FunctionName;
     const arn = config.FunctionArn;
-    const credentials = this.options.credentialsFor?.({ functionName: name, functionArn: arn, role: config.Role }) ?? derivedCredentials(arn);
+    const credentials = this.options.credentialsFor?.({ functionName: name, functionArn: arn, role: config.Role }) ?? functionCredentials(this.accountId, name);
     const record: FunctionRecord = {
       config,
       code,

@@ -67,6 +67,22 @@ export async function spawnCloud(): Promise<ServerProcess> {
   return launch("embedded cloud", process.execPath, ["--import", "tsx", "emulator/main.ts", "--port", String(port)], port);
 }
 
+/**
+ * The same entry script bundled by esbuild (dependencies stay in node_modules),
+ * as a packaged CLI would ship it: no TypeScript transform at start.
+ */
+export async function bundleCloud(): Promise<string> {
+  const { build } = await import("esbuild");
+  const outfile = `${root}.movies/bench/cloud-main.mjs`;
+  await build({ entryPoints: [`${root}emulator/main.ts`], bundle: true, platform: "node", format: "esm", target: "node20", packages: "external", outfile, logLevel: "warning" });
+  return outfile;
+}
+
+export async function spawnBundledCloud(bundle: string): Promise<ServerProcess> {
+  const port = await freePort();
+  return launch("embedded cloud (bundle)", process.execPath, [bundle, "--port", String(port)], port);
+}
+
 /** dynalite's own CLI on its own port, tables usable at once as in the cloud. */
 export async function spawnDynalite(): Promise<ServerProcess> {
   const port = await freePort();

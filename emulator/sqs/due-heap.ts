@@ -50,6 +50,13 @@ export class DueHeap<T extends Generational> {
     }
   }
 
+  /** Drops every stale entry at once; for when deletes leave many behind ahead of their due time. */
+  compact(): void {
+    const live = this.entries.filter((e) => e.gen === e.item.gen);
+    this.entries = [];
+    for (const e of live) this.push(e.item, e.at);
+  }
+
   clear(): void {
     this.entries = [];
   }

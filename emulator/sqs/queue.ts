@@ -345,6 +345,8 @@ export class Queue {
     else if (msg.state === DELAYED) this.counts.delayed--;
     else if (msg.state === INFLIGHT) this.counts.inflight--;
     this.forget(msg);
+    // Deleted in-flight messages leave heap entries until their timeout; with long timeouts, reclaim them in bulk.
+    if (this.due.size > 1024 && this.due.size > 4 * (this.counts.delayed + this.counts.inflight)) this.due.compact();
   }
 
   /** Drops a message whose counters were already adjusted. */

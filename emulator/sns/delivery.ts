@@ -1,5 +1,5 @@
 import type { SqsDelivery, SqsMessageInput } from "../core/service.js";
-import type { Notification } from "./envelope.js";
+import type { Notification, NotificationFields } from "./envelope.js";
 
 /** What a deliverer needs to know about the subscription it delivers to. */
 export interface SubscriptionTarget {
@@ -14,7 +14,9 @@ export interface SubscriptionTarget {
 export interface Delivery {
   notification: Notification;
   subscription: SubscriptionTarget;
-  /** the JSON notification envelope for this subscription (signed on first use) */
+  /** the signed notification fields for this subscription (signed on first use); Lambda events carry them too */
+  fields(): NotificationFields;
+  /** the JSON notification envelope as SNS writes it into SQS */
   envelope(): string;
 }
 

@@ -3,7 +3,7 @@ import { invalidParameter, topicNotFound, subscriptionNotFound } from "./errors.
 import type { SqsDelivery } from "../core/service.js";
 import { isSqsArn } from "./arn.js";
 import { sqsDeliverer, sqsMessageFor, type Deliverer, type Delivery, type DeliveryFailure, type DeliveryGuard } from "./delivery.js";
-import { notificationEnvelope, type Notification } from "./envelope.js";
+import { formatEnvelope, notificationFields, type Notification, type NotificationFields } from "./envelope.js";
 import { matchesFilterPolicy, parseFilterPolicy, type FilterPolicy, type FilterPolicyScope } from "./filter-policy.js";
 import type { MessageAttributes } from "./message-attributes.js";
 import { NotificationSigner } from "./signer.js";
@@ -235,16 +235,18 @@ export class SnsModel {
       const message = typeof raw === "string" ? raw : JSON.stringify(raw);
       if (sub.filter && !matchesFilterPolicy(sub.filter, { body: message, attributes: input.attributes })) continue;
       const notification: Notification = { messageId, topicArn, subject: input.subject, message, timestamp, attributes: input.attributes };
-      let envelope: string | undefined;
+      let fields: NotificationFields | undefined;
+      const signed = () =>
+        (fields ??= notificationFields(notification, {
+          signatureVersion,
+          signingCertUrl: `${baseUrl}${SIGNING_CERT_PATH}`,
+          unsubscribeUrl: `${baseUrl}/?Action=Unsubscribe&SubscriptionArn=${arn}`,
+        }, this.signer));
       const delivery: Delivery = {
         notification,
         subscription: { arn, topicArn, protocol: sub.protocol, endpoint: sub.endpoint, rawMessageDelivery: sub.attributes.RawMessageDelivery === "true" },
-        envelope: () =>
-          (envelope ??= notificationEnvelope(notification, {
-            signatureVersion,
-            signingCertUrl: `${baseUrl}${SIGNING_CERT_PATH}`,
-            unsubscribeUrl: `${baseUrl}/?Action=Unsubscribe&SubscriptionArn=${arn}`,
-          }, this.signer)),
+        fields: signed,
+        envelope: () => formatEnvelope(signed()),
       };
       this.deliver(sub, delivery);
     }

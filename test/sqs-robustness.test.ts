@@ -25,7 +25,7 @@ const ACTIONS = [
   "CreateQueue", "GetQueueUrl", "DeleteQueue", "ListQueues", "GetQueueAttributes", "SetQueueAttributes", "SendMessage",
   "SendMessageBatch", "ReceiveMessage", "DeleteMessage", "DeleteMessageBatch", "ChangeMessageVisibility",
   "ChangeMessageVisibilityBatch", "PurgeQueue", "TagQueue", "UntagQueue", "ListQueueTags", "ListDeadLetterSourceQueues",
-  "StartMessageMoveTask", "NoSuchAction",
+  "StartMessageMoveTask", "NoSuchAction", "constructor", "__proto__", "toString",
 ];
 const KEYS = [
   "QueueUrl", "QueueName", "MessageBody", "ReceiptHandle", "Attributes", "AttributeNames", "MessageAttributes",

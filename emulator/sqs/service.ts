@@ -21,7 +21,7 @@ export class SqsService implements Service {
   async handle(req: IncomingMessage, res: ServerResponse, route: RouteInfo, ctx: CallContext): Promise<void> {
     const action = route.target!.slice(TARGET_PREFIX.length);
     try {
-      const op = SQS_OPERATIONS[action];
+      const op = Object.hasOwn(SQS_OPERATIONS, action) ? SQS_OPERATIONS[action] : undefined;
       if (!op) {
         req.resume();
         throw new AwsError("UnknownOperationException", `SQS has no operation named ${action}.`);

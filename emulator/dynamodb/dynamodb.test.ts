@@ -1,3 +1,4 @@
+import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   ConditionalCheckFailedException,
@@ -213,6 +214,21 @@ describe("DynamoDB transactions", () => {
     expect((await doc.send(new GetCommand({ TableName: "Accounts", Key: { pk: "erin" } }))).Item?.balance).toBe(5);
     const err = await rejection(doc.send(add(6)));
     expect(err.name).toBe("IdempotentParameterMismatchException");
+  });
+
+  it("does not wait for a client that is still sending a body", async () => {
+    const socket = connect(cloud.port, "127.0.0.1");
+    await new Promise((r) => socket.once("connect", r));
+    socket.write(
+      "POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: DynamoDB_20120810.PutItem\r\nContent-Type: application/x-amz-json-1.0\r\n" +
+        "Authorization: AWS4-HMAC-SHA256 Credential=A/20261129/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0\r\nX-Amz-Date: 20261129T000000Z\r\nContent-Length: 1000\r\n\r\n{\"TableName\":",
+    );
+    try {
+      await doc.send(new TransactWriteCommand({ TransactItems: [{ Put: { TableName: "Movies", Item: { pk: "while-slow", title: "ok" } } }] }));
+      expect((await doc.send(new GetCommand({ TableName: "Movies", Key: { pk: "while-slow" } }))).Item?.title).toBe("ok");
+    } finally {
+      socket.destroy();
+    }
   });
 
   it("fails a transaction on a missing table with ResourceNotFoundException", async () => {

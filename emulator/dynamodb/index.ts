@@ -5,7 +5,7 @@ import { isAwsError } from "../core/aws-error.js";
 import type { CallContext, RouteInfo, Service } from "../core/service.js";
 import { readJson, sendJson } from "../wire/aws-json.js";
 import { DYNAMODB_TARGET_PREFIX, startDynalite, type DynaliteBackend } from "./dynalite-backend.js";
-import { guardDynaliteListeners } from "./guard-listeners.js";
+import { handOverToDynalite } from "./hand-over.js";
 import { sendDynamoError } from "./errors.js";
 import { RwLock } from "./rw-lock.js";
 import { createTransactions } from "./transactions.js";
@@ -69,10 +69,7 @@ export async function createDynamoDb(opts: DynamoDbOptions = {}): Promise<Dynamo
         }
         return;
       }
-      const release = await lock.acquireShared();
-      res.once("close", release);
-      backend.handle(req, res);
-      guardDynaliteListeners(req, res, ctx);
+      handOverToDynalite(backend.handle, req, res, ctx, lock);
     },
     snapshot: () => ttl.snapshot(),
     restore: (state) => ttl.restore(state),

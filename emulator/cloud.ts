@@ -10,6 +10,11 @@ import type { SesModel } from "./ses/model.js";
 import { createSns, type SnsModel } from "./sns/index.js";
 import { createSqs, type SqsModel } from "./sqs/index.js";
 import { createSts } from "./sts/index.js";
+import { withIamCheck } from "./admin/iam-guard.js";
+import { snsLambdaDeliverer } from "./admin/sns-lambda-deliverer.js";
+import { createSystem, queuePolicyGuard, type System } from "./admin/system.js";
+import { PrincipalRegistry } from "./iam/principals.js";
+import { FunctionRegistry } from "./lambda/functions.js";
 
 export interface CloudOptions {
   /** 0 picks a free port */
@@ -22,6 +27,10 @@ export interface CloudOptions {
   onError?: (err: unknown) => void;
   /** how often expired DynamoDB TTL items are deleted (default 1000 ms) */
   ttlSweepMs?: number;
+  /** check calls made with a function's credentials against its role (default true; `--no-iam` turns it off) */
+  iam?: boolean;
+  /** region of stacks applied and functions created (default us-east-1) */
+  region?: string;
 }
 
 export interface Cloud {
@@ -37,6 +46,10 @@ export interface Cloud {
   sqs: SqsDelivery;
   /** in-process access to service state, for the Lambda runtime and stack loader */
   models: { sqs: SqsModel; sns: SnsModel; ses: SesModel };
+  /** Lambda functions, API Gateway, event source mappings, applied stacks */
+  lambda: FunctionRegistry;
+  iam: PrincipalRegistry;
+  system: System;
   /** dynalite's own loopback URL, for benchmarks and diagnostics */
   dynaliteUrl: string;
   /** stops accepting requests, closes services, writes the final snapshots */
@@ -50,13 +63,32 @@ export async function startCloud(opts: CloudOptions): Promise<Cloud> {
   const stateDir = opts.stateDir ? resolve(opts.stateDir) : undefined;
   const onError = opts.onError ?? (() => undefined);
 
+  const region = opts.region ?? "us-east-1";
+  let boundPort = opts.port;
+  const urlHost = host.includes(":") ? `[${host}]` : host;
+  const cloudUrl = () => `http://${urlHost}:${boundPort}`;
+
+  const iam = new PrincipalRegistry({ accountId, enforce: opts.iam ?? true });
+  const lambda = new FunctionRegistry({ accountId, region, stateDir, endpointUrl: cloudUrl });
   const dynamodb = await createDynamoDb({ stateDir, onError, ttlSweepMs: opts.ttlSweepMs });
-  const services: Service[] = [dynamodb.service];
   const sqs = createSqs({ accountId });
-  const sns = createSns({ accountId, sqs: sqs.delivery });
+  const sns = createSns({
+    accountId,
+    sqs: sqs.delivery,
+    deliverers: { lambda: snsLambdaDeliverer(lambda, iam) },
+    guard: queuePolicyGuard(sqs.delivery, iam, onError),
+  });
   const ses = createSes({ accountId });
-  services.push(sqs.service, sns.service, ses.service);
-  services.push(createSts({ accountId }).service);
+  const system = createSystem({ accountId, region, cloudUrl, lambda, iam, sqs: sqs.model, sns: sns.model, ses: ses.model, onError });
+  const guard = (s: Service) =>
+    withIamCheck(s, {
+      iam,
+      resourcePolicyOf: (arn) => sqs.delivery.policyOf(arn),
+      sesIdentityExists: (r, identity) => ses.model.identity(r, identity) !== undefined,
+    });
+  const [lambdaService, ...otherSystemServices] = system.services;
+  const services: Service[] = [guard(dynamodb.service), guard(sqs.service), guard(sns.service), guard(ses.service), createSts({ accountId }).service];
+  services.push(guard(lambdaService!), ...otherSystemServices);
 
   let writer: SnapshotWriter | undefined;
   if (stateDir) {
@@ -65,7 +97,6 @@ export async function startCloud(opts: CloudOptions): Promise<Cloud> {
     writer.start();
   }
 
-  let boundPort = opts.port;
   const server: Server = createServer(
     createRouter({
       services,
@@ -90,17 +121,19 @@ export async function startCloud(opts: CloudOptions): Promise<Cloud> {
     });
   } catch (err) {
     writer?.stop().catch(onError);
+    await system.close();
     await Promise.allSettled(services.map((s) => s.close?.()));
     throw err;
   }
   boundPort = (server.address() as AddressInfo).port;
-  const urlHost = host.includes(":") ? `[${host}]` : host;
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
       const closed = new Promise<void>((ok) => server.close(() => ok()));
       server.closeIdleConnections();
+      // Pollers stop first, so no invocation starts while functions close.
+      await system.close();
       // Services end their long polls first, so open requests can finish.
       const results = await Promise.allSettled(services.map((s) => s.close?.()));
       await writer?.stop();
@@ -110,7 +143,7 @@ export async function startCloud(opts: CloudOptions): Promise<Cloud> {
     })());
 
   return {
-    url: `http://${urlHost}:${boundPort}`,
+    url: cloudUrl(),
     port: boundPort,
     host,
     accountId,
@@ -118,6 +151,9 @@ export async function startCloud(opts: CloudOptions): Promise<Cloud> {
     services: Object.fromEntries(services.map((s) => [s.name, s])),
     sqs: sqs.delivery,
     models: { sqs: sqs.model, sns: sns.model, ses: ses.model },
+    lambda,
+    iam,
+    system,
     dynaliteUrl: dynamodb.dynaliteUrl,
     stop,
   };

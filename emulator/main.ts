@@ -15,9 +15,10 @@ const program = new Command()
   .option("--host <host>", "address to listen on", "127.0.0.1")
   .option("--state-dir <dir>", "keep state in this folder across restarts (in memory when absent)")
   .option("--account-id <id>", "account id in ARNs and replies", "000000000000")
+  .option("--no-iam", "do not check calls made by functions against their roles")
   .parse();
 
-const opts = program.opts<{ port: number; host: string; stateDir?: string; accountId: string }>();
+const opts = program.opts<{ port: number; host: string; stateDir?: string; accountId: string; iam: boolean }>();
 
 async function main(): Promise<void> {
   const cloud = await startCloud({
@@ -25,6 +26,7 @@ async function main(): Promise<void> {
     host: opts.host,
     stateDir: opts.stateDir,
     accountId: opts.accountId,
+    iam: opts.iam,
     onError: (err) => console.error("movies cloud:", err instanceof Error ? (err.stack ?? err.message) : err),
   });
   const res = await fetch(`${cloud.url}/_movies/health`);

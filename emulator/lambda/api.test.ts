@@ -44,6 +44,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   client?.destroy();
+  server?.closeAllConnections();
   await new Promise<void>((resolve) => server?.close(() => resolve()));
   await registry?.close();
 });
@@ -160,6 +161,24 @@ describe("Lambda REST-JSON API through the SDK's LambdaClient", () => {
     const events = (await response.text()).trim().split("\n").map((l) => JSON.parse(l) as { message: string; timestamp: number });
     expect(events).toHaveLength(3);
     expect(events[2].message).toMatch(/^REPORT RequestId:/);
+  });
+
+  it("follows new log events as they are written", async () => {
+    const controller = new AbortController();
+    const response = await fetch(`${url}/_movies/lambda/logs/api-echo?since=${Date.now()}&follow=1`, { signal: controller.signal });
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    const invoked = await client.send(new InvokeCommand({ FunctionName: "api-echo" }));
+    const requestId = invoked.$metadata.requestId;
+    let text = "";
+    while (!text.includes(`REPORT RequestId: ${requestId}`)) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += Buffer.from(value).toString("utf8");
+    }
+    controller.abort();
+    const messages = text.trim().split("\n").map((l) => (JSON.parse(l) as { message: string }).message);
+    expect(messages).toContain(`START RequestId: ${requestId} Version: $LATEST`);
+    expect(messages.some((m) => m.startsWith(`REPORT RequestId: ${requestId}`))).toBe(true);
   });
 
   it("deletes a function", async () => {

@@ -87,7 +87,7 @@ export function createLambdaService(options: LambdaServiceOptions): Service {
     if ((m = FUNCTION_PART.exec(path))) {
       const name = decodeURIComponent(m[1]);
       const part = m[2];
-      if (part === "invocations" && method === "POST") return invoke(req, res, r, ctx, name);
+      if (part === "invocations" && method === "POST") return invoke(req, res, r, name);
       if (part === "configuration" && method === "GET") return send(res, ctx, 200, registry.get(name));
       if (part === "configuration" && method === "PUT") {
         const body = await readJsonBody(req);
@@ -179,7 +179,8 @@ export function createLambdaService(options: LambdaServiceOptions): Service {
     throw new AwsError("UnknownOperationException", `The Lambda API of the embedded cloud has no operation for ${method} ${path}.`, 404);
   }
 
-  async function invoke(req: IncomingMessage, res: ServerResponse, r: RouteInfo, ctx: CallContext, name: string): Promise<void> {
+  /** The reply's request id is the invocation's awsRequestId, as on Lambda. */
+  async function invoke(req: IncomingMessage, res: ServerResponse, r: RouteInfo, name: string): Promise<void> {
     const payload = await readBody(req);
     const invocationType = (header(r, "x-amz-invocation-type") ?? "RequestResponse") as InvocationType;
     const logType = header(r, "x-amz-log-type") === "Tail" ? "Tail" : "None";
@@ -199,7 +200,6 @@ export function createLambdaService(options: LambdaServiceOptions): Service {
     if (result.executedVersion) headers["x-amz-executed-version"] = result.executedVersion;
     res.writeHead(result.statusCode, headers);
     res.end(result.payload);
-    void ctx;
   }
 
   /** NDJSON log events of a function; `since` (epoch ms), `limit`, and `follow=1` to keep streaming. */
@@ -218,6 +218,8 @@ export function createLambdaService(options: LambdaServiceOptions): Service {
       res.end();
       return;
     }
+    // A follower waits on headers before it does anything else: send them now.
+    res.flushHeaders();
     const stop = registry.logs.subscribe(fn.FunctionName, (e) => res.write(line(e)));
     req.on("close", stop);
     res.on("close", stop);

@@ -119,7 +119,6 @@ export class ExecutionEnvironment {
     this.worker.on("exit", (code) => this.onExit(code));
     const initTimer = setTimeout(() => {
       if (this.state !== "initializing") return;
-      this.log(`${timeoutMessage("undefined", INIT_TIMEOUT_MS / 1000)} (init phase)`);
       this.settleInit({
         ok: false,
         initDurationMs: this.elapsed(),

@@ -3,6 +3,7 @@ import { DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { captureLogs } from "../testing/captured-logs.js";
+import { importWithout } from "../testing/import-without.js";
 import { HANDLER_ENV, setHandlerEnv } from "../testing/handler-env.js";
 import { apiEvent, JSON_HEADERS, lambdaContext } from "../testing/lambda-events.js";
 
@@ -211,5 +212,11 @@ describe("create-movie", () => {
       expect(Buffer.byteLength(padded)).toBe(16 * 1024);
       expect((await post(padded)).statusCode).toBe(201);
     });
+  });
+
+  it.each(["TABLE_NAME", "TOPIC_ARN"])("fails its cold start with an error naming %s when it is not set", async (variable) => {
+    await expect(importWithout(variable, () => import("./handler.js"))).rejects.toThrow(
+      new RegExp(`Missing configuration: environment variable ${variable} not set`),
+    );
   });
 });

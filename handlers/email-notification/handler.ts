@@ -59,7 +59,12 @@ export async function handler(event: SQSEvent, context: Context): Promise<SQSBat
   logger.resetKeys();
   logger.addContext(context);
   idempotency.registerLambdaContext(context);
+  // Sequential, so each record's log keys (messageId, traceId) stay its own.
   // Without throwOnFullBatchFailure=false an all-failed batch throws, which
   // SQS also retries; returning every id keeps one behaviour for any batch.
-  return processPartialResponse(event, processRecord, processor, { context, throwOnFullBatchFailure: false });
+  return processPartialResponse(event, processRecord, processor, {
+    context,
+    processInParallel: false,
+    throwOnFullBatchFailure: false,
+  });
 }

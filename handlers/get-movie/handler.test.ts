@@ -2,6 +2,7 @@ import { GetCommand, DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { captureLogs } from "../testing/captured-logs.js";
+import { importWithout } from "../testing/import-without.js";
 import { setHandlerEnv } from "../testing/handler-env.js";
 import { apiEvent, lambdaContext } from "../testing/lambda-events.js";
 
@@ -74,5 +75,11 @@ describe("get-movie", () => {
     const error = logs.entries().find((e) => e.level === "ERROR");
     expect(error?.requestId).toBe(event.requestContext.requestId);
     expect(JSON.stringify(error)).toContain("socket hang up");
+  });
+
+  it.each(["TABLE_NAME"])("fails its cold start with an error naming %s when it is not set", async (variable) => {
+    await expect(importWithout(variable, () => import("./handler.js"))).rejects.toThrow(
+      new RegExp(`Missing configuration: environment variable ${variable} not set`),
+    );
   });
 });

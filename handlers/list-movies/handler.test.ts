@@ -2,6 +2,7 @@ import { DynamoDBDocumentClient, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { captureLogs } from "../testing/captured-logs.js";
+import { importWithout } from "../testing/import-without.js";
 import { setHandlerEnv } from "../testing/handler-env.js";
 import { apiEvent, lambdaContext } from "../testing/lambda-events.js";
 
@@ -93,5 +94,11 @@ describe("list-movies", () => {
     const res = await list();
     expect(res.statusCode).toBe(500);
     expect(JSON.parse(res.body)).toEqual({ message: "Internal server error" });
+  });
+
+  it.each(["TABLE_NAME"])("fails its cold start with an error naming %s when it is not set", async (variable) => {
+    await expect(importWithout(variable, () => import("./handler.js"))).rejects.toThrow(
+      new RegExp(`Missing configuration: environment variable ${variable} not set`),
+    );
   });
 });

@@ -4,6 +4,7 @@ import { DynamoDBDocumentClient, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { captureLogs } from "../testing/captured-logs.js";
+import { importWithout } from "../testing/import-without.js";
 import { HANDLER_ENV, setHandlerEnv } from "../testing/handler-env.js";
 import { apiEvent, JSON_HEADERS, lambdaContext } from "../testing/lambda-events.js";
 
@@ -105,5 +106,11 @@ describe("update-movie", () => {
     expect(res.statusCode).toBe(500);
     expect(JSON.parse(res.body)).toEqual({ message: "Internal server error" });
     expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
+  });
+
+  it.each(["TABLE_NAME", "TOPIC_ARN"])("fails its cold start with an error naming %s when it is not set", async (variable) => {
+    await expect(importWithout(variable, () => import("./handler.js"))).rejects.toThrow(
+      new RegExp(`Missing configuration: environment variable ${variable} not set`),
+    );
   });
 });

@@ -4,6 +4,13 @@ export const TITLE_MAX = 200;
 export const GENRES_MAX = 10;
 export const GENRE_MAX = 40;
 
+// JSON can carry unpaired surrogates ("\ud800") that DynamoDB rejects as
+// invalid UTF-8; catching them here keeps such input a 400, not a 500.
+const UNPAIRED_SURROGATE = /\p{Surrogate}/u;
+function isWellFormed(text: string): boolean {
+  return !UNPAIRED_SURROGATE.test(text);
+}
+
 /** "x is required" when absent, "x must be ..." when of the wrong type. */
 function typeError(field: string, expected: string) {
   return (issue: { input?: unknown }) =>
@@ -20,7 +27,8 @@ export const MovieInputSchema = z.strictObject({
     .string({ error: typeError("title", "a string") })
     .trim()
     .min(1, { error: "title must not be empty" })
-    .max(TITLE_MAX, { error: `title must be at most ${TITLE_MAX} characters` }),
+    .max(TITLE_MAX, { error: `title must be at most ${TITLE_MAX} characters` })
+    .refine(isWellFormed, { error: "title must be valid Unicode text (it holds an unpaired surrogate)" }),
   rating: z
     .number({ error: typeError("rating", "a number from 0 to 10") })
     .min(0, { error: "rating must be at least 0" })
@@ -31,7 +39,8 @@ export const MovieInputSchema = z.strictObject({
         .string({ error: "each genre must be a string" })
         .trim()
         .min(1, { error: "a genre must not be empty" })
-        .max(GENRE_MAX, { error: `a genre must be at most ${GENRE_MAX} characters` }),
+        .max(GENRE_MAX, { error: `a genre must be at most ${GENRE_MAX} characters` })
+        .refine(isWellFormed, { error: "a genre must be valid Unicode text (it holds an unpaired surrogate)" }),
       { error: typeError("genres", "an array of 1 to 10 strings") },
     )
     .min(1, { error: "genres must hold at least 1 genre" })

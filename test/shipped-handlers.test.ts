@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from "node:crypto";
-import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
@@ -15,6 +15,7 @@ import {
 } from "@aws-sdk/client-sqs";
 import { DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
 import type { APIGatewayProxyResult, SQSBatchResponse, SQSRecord } from "aws-lambda";
+import { unzipSync } from "fflate";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { FUNCTION_NAMES, type FunctionName } from "../handlers/functions.js";
 import { BundleWorker } from "../handlers/testing/bundle-worker.js";
@@ -351,6 +352,23 @@ describe("build", () => {
       await rm(outDir, { recursive: true, force: true });
     }
   }, 180_000);
+
+  it("leaves a whole zip when two builds write the same function at once", async () => {
+    const outDir = await mkdtemp(path.join(tmpdir(), "movies-build-"));
+    try {
+      const [a, b] = await Promise.all([
+        bundleFunctions({ rootDir: ROOT_DIR, outDir, only: ["get-movie"] }),
+        bundleFunctions({ rootDir: ROOT_DIR, outDir, only: ["get-movie"] }),
+      ]);
+      expect(a![0]!.sha256).toBe(b![0]!.sha256);
+      const zip = await readFile(a![0]!.zipPath);
+      expect(createHash("sha256").update(zip).digest("hex")).toBe(a![0]!.sha256);
+      expect(Object.keys(unzipSync(zip))).toEqual(["index.mjs"]);
+      expect((await readdir(outDir)).sort()).toEqual(["get-movie.zip"]);
+    } finally {
+      await rm(outDir, { recursive: true, force: true });
+    }
+  }, 120_000);
 
   it("rejects an unknown function name", async () => {
     await expect(bundleFunctions({ rootDir: ROOT_DIR, only: ["nope" as FunctionName] })).rejects.toThrow(/Unknown function "nope"/);

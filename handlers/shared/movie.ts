@@ -86,9 +86,18 @@ export function toMovie(item: Record<string, unknown>): Movie {
   };
 }
 
-/** Movie ids are the UUIDs create-movie assigns. */
-const MOVIE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/**
+ * Movie ids: the UUIDs create-movie assigns, and the short ids seeded data
+ * uses (the tutorial's movies are "1" to "4"): 1-64 letters, digits, - and _.
+ */
+const MOVIE_ID = /^[A-Za-z0-9_-]{1,64}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function isMovieId(value: string): boolean {
   return MOVIE_ID.test(value);
+}
+
+/** UUIDs compare case-insensitively; other ids are kept exactly as given. */
+export function canonicalMovieId(id: string): string {
+  return UUID.test(id) ? id.toLowerCase() : id;
 }

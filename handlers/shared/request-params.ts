@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent } from "aws-lambda";
-import { isMovieId } from "./movie.js";
+import { canonicalMovieId, isMovieId } from "./movie.js";
 import { fieldError } from "./request-error.js";
 
 /** The `{movieID}` path parameter, or a 400 saying it must be a movie id. */
@@ -12,9 +12,9 @@ export function movieIdParam(event: Pick<APIGatewayProxyEvent, "pathParameters">
   if (!isMovieId(id)) {
     throw fieldError(
       "pathParameters.movieID",
-      `"${id.slice(0, 80)}" is not a movie id; ids are UUIDs such as 3f0b6c1e-5a8d-4c2b-9e57-0d7a1f2c4b6a`,
+      `"${id.slice(0, 80)}" is not a movie id; ids are 1-64 letters, digits, - or _, such as 3f0b6c1e-5a8d-4c2b-9e57-0d7a1f2c4b6a or 1`,
       "Malformed movie id",
     );
   }
-  return id.toLowerCase();
+  return canonicalMovieId(id);
 }

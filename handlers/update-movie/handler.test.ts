@@ -69,7 +69,7 @@ describe("update-movie", () => {
     expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
   });
 
-  it.each(["nope", " "])("returns 400 for the id %j without touching the table", async (movieID) => {
+  it.each(["no pe", " "])("returns 400 for the id %j without touching the table", async (movieID) => {
     const res = await put(movieID, BODY);
     expect(res.statusCode).toBe(400);
     expect(JSON.parse(res.body).errors[0].field).toBe("pathParameters.movieID");

@@ -174,6 +174,23 @@ describe("handler styles and module formats", () => {
     expect((await registry.invoke("nested", "{}")).payload).toBe('"nested ok"');
   });
 
+  it("treats a .js handler as ESM when the zip's package.json says type module", async () => {
+    registry.create({
+      FunctionName: "esm-js",
+      Role: TEST_ROLE,
+      Handler: "index.handler",
+      Runtime: "nodejs22.x",
+      Code: { ZipFile: handlerZip({ "package.json": '{"type":"module"}', "index.js": `export const handler = async () => typeof require;` }) },
+    });
+    expect((await registry.invoke("esm-js", "{}")).payload).toBe('"undefined"');
+  });
+
+  it("refuses a handler string without a module and export", async () => {
+    create("malformed-handler", `export const handler = async () => 1;`, { Handler: "index" });
+    const result = await invokeJson("malformed-handler");
+    expect(result.body).toMatchObject({ errorType: "Runtime.MalformedHandlerName", errorMessage: "Bad handler index" });
+  });
+
   it("lets handlers import the AWS SDK v3 that the Node.js runtime provides", async () => {
     create("sdk-user", `import { LambdaClient } from "@aws-sdk/client-lambda"; export const handler = async () => typeof LambdaClient;`);
     expect((await registry.invoke("sdk-user", "{}")).payload).toBe('"function"');
@@ -227,6 +244,13 @@ describe("failures", () => {
     const result = await invokeJson("circular");
     expect(result.functionError).toBe("Unhandled");
     expect(result.body).toMatchObject({ errorType: "Runtime.JSONStringifyError", errorMessage: "Unable to stringify response body" });
+  });
+
+  it("fails a response larger than Lambda's 6 MB limit", async () => {
+    create("too-big", `export const handler = async () => "x".repeat(7 * 1024 * 1024);`);
+    const result = await invokeJson("too-big");
+    expect(result.functionError).toBe("Unhandled");
+    expect(result.body).toEqual({ errorType: "Function.ResponseSizeTooLarge", errorMessage: "Response payload size exceeded maximum allowed payload size (6291556 bytes)." });
   });
 
   it("reports a missing module and a missing export as Lambda's init errors", async () => {

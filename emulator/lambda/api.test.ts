@@ -4,12 +4,14 @@ import {
   AddPermissionCommand,
   CreateFunctionCommand,
   DeleteFunctionCommand,
+  DeleteFunctionConcurrencyCommand,
   GetFunctionCommand,
   GetPolicyCommand,
   InvokeCommand,
   LambdaClient,
   ListEventSourceMappingsCommand,
   ListFunctionsCommand,
+  PutFunctionConcurrencyCommand,
   UpdateFunctionCodeCommand,
   UpdateFunctionConfigurationCommand,
 } from "@aws-sdk/client-lambda";
@@ -137,6 +139,15 @@ describe("Lambda REST-JSON API through the SDK's LambdaClient", () => {
     expect(JSON.parse(added.Statement ?? "{}")).toMatchObject({ Sid: "allow-apigw", Principal: { Service: "apigateway.amazonaws.com" } });
     const policy = await client.send(new GetPolicyCommand({ FunctionName: "api-echo" }));
     expect(JSON.parse(policy.Policy ?? "{}").Statement).toHaveLength(1);
+  });
+
+  it("reserves concurrency and shows it in GetFunction", async () => {
+    const put = await client.send(new PutFunctionConcurrencyCommand({ FunctionName: "api-echo", ReservedConcurrentExecutions: 3 }));
+    expect(put.ReservedConcurrentExecutions).toBe(3);
+    const got = await client.send(new GetFunctionCommand({ FunctionName: "api-echo" }));
+    expect(got.Concurrency?.ReservedConcurrentExecutions).toBe(3);
+    await client.send(new DeleteFunctionConcurrencyCommand({ FunctionName: "api-echo" }));
+    expect((await client.send(new GetFunctionCommand({ FunctionName: "api-echo" }))).Concurrency).toBeUndefined();
   });
 
   it("maps errors to the SDK's exceptions", async () => {

@@ -29,6 +29,7 @@ const FUNCTION = /^\/2015-03-31\/functions\/([^/]+)\/?$/;
 const FUNCTION_PART = /^\/2015-03-31\/functions\/([^/]+)\/(invocations|configuration|code|policy)\/?$/;
 const POLICY_STATEMENT = /^\/2015-03-31\/functions\/([^/]+)\/policy\/([^/]+)\/?$/;
 const EVENT_INVOKE_CONFIG = /^\/2019-09-25\/functions\/([^/]+)\/event-invoke-config\/?$/;
+const CONCURRENCY = /^\/(2017-10-31|2019-09-30)\/functions\/([^/]+)\/concurrency\/?$/;
 const MAPPINGS = /^\/2015-03-31\/event-source-mappings\/?$/;
 const MAPPING = /^\/2015-03-31\/event-source-mappings\/([^/]+)\/?$/;
 
@@ -120,6 +121,7 @@ export function createLambdaService(options: LambdaServiceOptions): Service {
           Configuration: fn.configuration,
           Code: { RepositoryType: "S3", Location: `${ctx.baseUrl}${CODE_PATH_PREFIX}${encodeURIComponent(fn.configuration.FunctionName)}.zip` },
           Tags: fn.tags,
+          ...(registry.functionConcurrency(name) !== undefined ? { Concurrency: { ReservedConcurrentExecutions: registry.functionConcurrency(name) } } : {}),
         });
       }
       if (method === "DELETE") {
@@ -155,6 +157,23 @@ export function createLambdaService(options: LambdaServiceOptions): Service {
         MaximumEventAgeInSeconds: settings.maximumEventAgeInSeconds,
         LastModified: Date.now() / 1000,
       });
+    }
+    if ((m = CONCURRENCY.exec(path))) {
+      const name = decodeURIComponent(m[2]);
+      if (method === "PUT") {
+        const body = await readJsonBody(req);
+        const reserved = body.ReservedConcurrentExecutions;
+        if (typeof reserved !== "number") throw new AwsError("InvalidParameterValueException", "ReservedConcurrentExecutions is required: a number of concurrent executions, 0 or more.");
+        return send(res, ctx, 200, { ReservedConcurrentExecutions: registry.putFunctionConcurrency(name, reserved) });
+      }
+      if (method === "DELETE") {
+        registry.putFunctionConcurrency(name, undefined);
+        return send(res, ctx, 204);
+      }
+      if (method === "GET") {
+        const reserved = registry.functionConcurrency(name);
+        return send(res, ctx, 200, reserved === undefined ? {} : { ReservedConcurrentExecutions: reserved });
+      }
     }
     if (MAPPINGS.test(path) && method === "GET") {
       const fnRef = r.query.get("FunctionName") ?? undefined;
@@ -231,6 +250,7 @@ export function createLambdaService(options: LambdaServiceOptions): Service {
       r.path.startsWith("/2015-03-31/functions") ||
       r.path.startsWith("/2015-03-31/event-source-mappings") ||
       EVENT_INVOKE_CONFIG.test(r.path) ||
+      CONCURRENCY.test(r.path) ||
       r.path.startsWith(CODE_PATH_PREFIX) ||
       r.path.startsWith(LOGS_PATH_PREFIX),
     async handle(req, res, r, ctx) {

@@ -80,6 +80,19 @@ describe("execution environment lifecycle", () => {
     expect(r.stats("narrow").started).toBe(2);
   });
 
+  it("honours reserved concurrency: 0 throttles every call, 1 runs one environment at a time", async () => {
+    const r = start({});
+    create(r, "reserved", `export const handler = async (e) => { await new Promise((res) => setTimeout(res, 20)); return e.i; };`);
+    r.putFunctionConcurrency("reserved", 0);
+    await expect(r.invoke("reserved", "{}")).rejects.toMatchObject({ code: "TooManyRequestsException" });
+    r.putFunctionConcurrency("reserved", 1);
+    const results = await Promise.all(Array.from({ length: 5 }, (_, i) => r.invoke("reserved", JSON.stringify({ i }))));
+    expect(results.map((res) => res.payload)).toEqual(["0", "1", "2", "3", "4"]);
+    expect(r.stats("reserved").started).toBe(1);
+    r.putFunctionConcurrency("reserved", undefined);
+    expect(r.functionConcurrency("reserved")).toBeUndefined();
+  });
+
   it("answers at once when callbackWaitsForEmptyEventLoop is false, though a timer still runs", async () => {
     const r = start({});
     r.create({

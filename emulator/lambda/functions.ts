@@ -86,6 +86,8 @@ interface FunctionRecord {
   policy: PolicyStatement[];
   tags: Record<string, string>;
   eventInvoke: EventInvokeSettings;
+  /** ReservedConcurrentExecutions, when set: the function's environments never exceed it */
+  reservedConcurrency?: number;
 }
 
 export interface RegistrySnapshot {
@@ -95,6 +97,7 @@ export interface RegistrySnapshot {
     policy: PolicyStatement[];
     tags: Record<string, string>;
     eventInvoke: EventInvokeSettings;
+    reservedConcurrency?: number;
   }>;
 }
 
@@ -194,6 +197,7 @@ export class FunctionRegistry {
         policy: structuredClone(r.policy),
         tags: { ...r.tags },
         eventInvoke: { ...r.eventInvoke },
+        reservedConcurrency: r.reservedConcurrency,
       })),
     };
   }
@@ -209,6 +213,7 @@ export class FunctionRegistry {
       }
       if (this.functions.has(saved.config.FunctionName)) continue;
       this.register(structuredClone(saved.config), code, { policy: structuredClone(saved.policy), tags: { ...saved.tags }, eventInvoke: { ...saved.eventInvoke } });
+      if (saved.reservedConcurrency !== undefined) this.putFunctionConcurrency(saved.config.FunctionName, saved.reservedConcurrency);
     }
   }
 
@@ -417,6 +422,22 @@ export class FunctionRegistry {
     }
     record.eventInvoke = next;
     return { ...next };
+  }
+
+  /** PutFunctionConcurrency; undefined removes the reservation (DeleteFunctionConcurrency). 0 throttles every call. */
+  putFunctionConcurrency(ref: string, reserved: number | undefined): number | undefined {
+    const { record } = this.lookup(ref);
+    if (reserved !== undefined && (!Number.isInteger(reserved) || reserved < 0)) {
+      throw new AwsError("ValidationException", `1 validation error detected: Value '${reserved}' at 'reservedConcurrentExecutions' failed to satisfy constraint: Member must have value greater than or equal to 0`);
+    }
+    record.reservedConcurrency = reserved;
+    const limit = this.options.maxEnvironmentsPerFunction ?? 10;
+    record.pool.setMaxEnvironments(reserved === undefined ? limit : Math.min(reserved, limit));
+    return reserved;
+  }
+
+  functionConcurrency(ref: string): number | undefined {
+    return this.lookup(ref).record.reservedConcurrency;
   }
 
   addPermission(ref: string, input: AddPermissionInput): PolicyStatement {

@@ -48,6 +48,7 @@ function functionProvider(registry: FunctionRegistry, hooks: LambdaProviderHooks
     architectures: c.Architectures,
     signing_job_arn: "",
     signing_profile_version_arn: "",
+    reserved_concurrent_executions: registry.functionConcurrency(c.FunctionName) ?? -1,
   });
 
   return {
@@ -64,6 +65,7 @@ function functionProvider(registry: FunctionRegistry, hooks: LambdaProviderHooks
         Tags: stringMap(args.tags),
         ...settingsOf(args),
       });
+      registry.putFunctionConcurrency(name, reservedOf(args));
       hooks.onFunction?.(config);
       return attributes(config);
     },
@@ -74,7 +76,8 @@ function functionProvider(registry: FunctionRegistry, hooks: LambdaProviderHooks
       if (changed.some((c) => CODE_ARGS.includes(c))) {
         config = registry.updateCode(name, ctx.readAsset(required(args.filename, "filename", ctx)));
       }
-      if (changed.some((c) => !CODE_ARGS.includes(c) && c !== "tags")) {
+      if (changed.includes("reserved_concurrent_executions")) registry.putFunctionConcurrency(name, reservedOf(args));
+      if (changed.some((c) => !CODE_ARGS.includes(c) && c !== "tags" && c !== "reserved_concurrent_executions")) {
         config = registry.updateConfiguration(name, {
           Role: required(args.role, "role", ctx),
           Handler: required(args.handler, "handler", ctx),
@@ -124,6 +127,12 @@ function permissionProvider(registry: FunctionRegistry): ResourceProvider {
     // Every argument of aws_lambda_permission forces a new statement in the AWS provider.
     replaceOn: () => true,
   };
+}
+
+/** -1 (the provider's default) means no reservation. */
+function reservedOf(args: ValueObject): number | undefined {
+  const n = args.reserved_concurrent_executions;
+  return typeof n === "number" && n >= 0 ? n : undefined;
 }
 
 function unsupportedCodeSources(args: ValueObject, ctx: ResourceContext): void {

@@ -87,7 +87,8 @@ export class FunctionPool {
   invoke(input: InvocationInput): Promise<PoolInvocationResult> {
     if (this.closed) return Promise.reject(new AwsError("ResourceNotFoundException", `Function not found: ${this.spec.functionName}`, 404));
     return new Promise<PoolInvocationResult>((resolve, reject) => {
-      if (this.queue.length >= this.options.maxQueued) {
+      // Reserved concurrency 0 stops the function: every call is throttled, none waits.
+      if (this.options.maxEnvironments === 0 || this.queue.length >= this.options.maxQueued) {
         reject(new AwsError("TooManyRequestsException", "Rate Exceeded.", 429));
         return;
       }

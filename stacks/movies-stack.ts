@@ -24,7 +24,7 @@ export class MoviesStack extends TerraformStack {
     const tables = new DataTables(this, "data", config);
     const messaging = new Messaging(this, "messaging", config, account);
     const email = new Email(this, "email", config);
-    const functions = new Functions(this, "functions", config, { tables, messaging, email });
+    const functions = new Functions(this, "functions", config, { tables, messaging, email, account });
     const api = new Api(this, "api", config, account, functions.byName);
 
     const output = (id: string, value: unknown, description: string, sensitive = false) =>

@@ -13,6 +13,7 @@ import {
   TerraformAsset,
 } from "../cdktf.js";
 import { physicalName, type StackConfig } from "../config.js";
+import type { AccountContext } from "./account.js";
 import type { DataTables } from "./data.js";
 import type { Email } from "./email.js";
 import type { Messaging } from "./messaging.js";
@@ -26,6 +27,7 @@ export interface FunctionDependencies {
   tables: DataTables;
   messaging: Messaging;
   email: Email;
+  account: AccountContext;
 }
 
 export class FunctionsZipMissingError extends Error {
@@ -79,7 +81,14 @@ function accessFor(name: FunctionName, deps: FunctionDependencies): PolicyStatem
           actions: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"],
           resources: [deps.messaging.queue.arn],
         },
-        { sid: "SendNotification", actions: ["ses:SendEmail"], resources: [deps.email.sender.arn] },
+        {
+          sid: "SendNotification",
+          actions: ["ses:SendEmail"],
+          // Built here, not taken from the identity: the provider computes that
+          // ARN locally and leaves the account empty when
+          // skip_requesting_account_id is set (LocalStack, embedded cloud).
+          resources: [deps.account.arn("ses", `identity/${deps.email.sender.email}`)],
+        },
         {
           // Powertools idempotency: conditional put, read, update on completion, delete on failure.
           sid: "IdempotencyRecords",

@@ -1,4 +1,4 @@
-import { Construct, Fn, SnsTopic, SnsTopicSubscription, SqsQueue } from "../cdktf.js";
+import { Construct, Fn, SnsTopic, SnsTopicSubscription, SqsQueue, SqsQueueRedrivePolicy } from "../cdktf.js";
 import { physicalName, type StackConfig } from "../config.js";
 import type { AccountContext } from "./account.js";
 import { policyDocument } from "./policy-document.js";
@@ -41,13 +41,24 @@ export class Messaging extends Construct {
     this.queue = new SqsQueue(this, "queue", {
       name: queueName,
       visibilityTimeoutSeconds: QUEUE_VISIBILITY_TIMEOUT_SECONDS,
+      policy: queuePolicy.json,
+    });
+    this.queue.overrideLogicalId("movie_updates_queue");
+
+    // A separate resource rather than the queue's `redrive_policy`: the queue
+    // attribute is compared as a string, and moto returns the JSON with
+    // spaces, so every plan showed a change (AWS returns it compact). This
+    // resource compares JSON by value, which is right on both. It costs no
+    // wall time: the queue and the DLQ are now created in parallel, and each
+    // SQS resource waits ~25 s for attribute propagation either way.
+    const redrive = new SqsQueueRedrivePolicy(this, "redrive", {
+      queueUrl: this.queue.url,
       redrivePolicy: Fn.jsonencode({
         deadLetterTargetArn: this.deadLetterQueue.arn,
         maxReceiveCount: MAX_RECEIVES_BEFORE_DLQ,
       }),
-      policy: queuePolicy.json,
     });
-    this.queue.overrideLogicalId("movie_updates_queue");
+    redrive.overrideLogicalId("movie_updates_queue_redrive");
 
     const subscription = new SnsTopicSubscription(this, "subscription", {
       topicArn: this.topic.arn,

@@ -34,6 +34,7 @@ export { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table/index.js";
 export { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic/index.js";
 export { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription/index.js";
 export { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue/index.js";
+export { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy/index.js";
 export { SqsQueueRedrivePolicy } from "@cdktf/provider-aws/lib/sqs-queue-redrive-policy/index.js";
 export { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group/index.js";
 export { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function/index.js";

@@ -155,16 +155,17 @@ describe("data", () => {
 });
 
 describe("messaging", () => {
-  it("lets only the movie-updates topic send to the queue, through a policy on the queue itself", () => {
-    expect(resources(synth.json, "aws_sqs_queue_policy")).toEqual({});
-    const queue = resource(synth.json, "aws_sqs_queue", "movie_updates_queue");
-    expect(queue.name).toBe("movie-updates-queue");
-    expect(policyStatements(synth.json, queue.policy)).toEqual([
+  it("lets only the movie-updates topic send to the queue", () => {
+    const policies = Object.values(resources(synth.json, "aws_sqs_queue_policy"));
+    expect(policies).toHaveLength(1);
+    expect(policies[0]!.queue_url).toBe("${aws_sqs_queue.movie_updates_queue.url}");
+    expect(resource(synth.json, "aws_sqs_queue", "movie_updates_queue").name).toBe("movie-updates-queue");
+    expect(policyStatements(synth.json, policies[0]!.policy)).toEqual([
       {
         sid: expect.any(String),
         effect: "Allow",
         actions: ["sqs:SendMessage"],
-        resources: [arn("sqs", "movie-updates-queue")],
+        resources: [QUEUE],
         principals: [{ type: "Service", identifiers: ["sns.amazonaws.com"] }],
         condition: [{ test: "ArnEquals", variable: "aws:SourceArn", values: [TOPIC] }],
       },

@@ -22,7 +22,7 @@ export class MoviesStack extends TerraformStack {
 
     const account = new AccountContext(this, "account");
     const tables = new DataTables(this, "data", config);
-    const messaging = new Messaging(this, "messaging", config, account);
+    const messaging = new Messaging(this, "messaging", config);
     const email = new Email(this, "email", config);
     const functions = new Functions(this, "functions", config, { tables, messaging, email, account });
     const api = new Api(this, "api", config, account, functions.byName);

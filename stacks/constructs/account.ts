@@ -1,11 +1,10 @@
 import { Construct, DataAwsCallerIdentity, DataAwsPartition, DataAwsRegion } from "../cdktf.js";
 
 /**
- * Partition, region and account of the deployment, for ARNs that cannot be
- * taken from a resource attribute: a queue's own policy cannot reference the
- * queue (a cycle), and `execution_arn` is built by the provider from the
- * account id, which it leaves empty when `skip_requesting_account_id` is set
- * (LocalStack, embedded cloud). STS GetCallerIdentity answers on every target.
+ * Partition, region and account of the deployment, for ARNs the provider
+ * builds locally from its account id (`execution_arn`, SES identity `arn`):
+ * with `skip_requesting_account_id` (LocalStack, embedded cloud) it leaves
+ * the account empty. STS GetCallerIdentity answers on every target.
  */
 export class AccountContext extends Construct {
   readonly partition: string;

@@ -1,6 +1,5 @@
-import { Construct, Fn, SnsTopic, SnsTopicSubscription, SqsQueue, SqsQueueRedrivePolicy } from "../cdktf.js";
+import { Construct, Fn, SnsTopic, SnsTopicSubscription, SqsQueue, SqsQueuePolicy, SqsQueueRedrivePolicy } from "../cdktf.js";
 import { physicalName, type StackConfig } from "../config.js";
-import type { AccountContext } from "./account.js";
 import { policyDocument } from "./policy-document.js";
 
 const FOURTEEN_DAYS = 14 * 24 * 60 * 60;
@@ -14,7 +13,7 @@ export class Messaging extends Construct {
   readonly queue: SqsQueue;
   readonly deadLetterQueue: SqsQueue;
 
-  constructor(scope: Construct, id: string, config: StackConfig, account: AccountContext) {
+  constructor(scope: Construct, id: string, config: StackConfig) {
     super(scope, id);
     this.topic = new SnsTopic(this, "topic", { name: physicalName(config, "movie-updates-topic") });
     this.topic.overrideLogicalId("movie_updates_topic");
@@ -26,31 +25,21 @@ export class Messaging extends Construct {
     this.deadLetterQueue.overrideLogicalId("movie_updates_dlq");
 
     const queueName = physicalName(config, "movie-updates-queue");
-    // The policy lives on the queue itself: a separate aws_sqs_queue_policy
-    // makes the provider wait ~25 s per apply. The queue cannot reference its
-    // own arn, so the ARN is built from the account context.
-    const queuePolicy = policyDocument(this, "movie_updates_queue_policy", [
-      {
-        sid: "AllowMovieUpdatesTopicOnly",
-        actions: ["sqs:SendMessage"],
-        resources: [account.arn("sqs", queueName)],
-        principals: [{ type: "Service", identifiers: ["sns.amazonaws.com"] }],
-        conditions: [{ test: "ArnEquals", variable: "aws:SourceArn", values: [this.topic.arn] }],
-      },
-    ]);
     this.queue = new SqsQueue(this, "queue", {
       name: queueName,
       visibilityTimeoutSeconds: QUEUE_VISIBILITY_TIMEOUT_SECONDS,
-      policy: queuePolicy.json,
     });
     this.queue.overrideLogicalId("movie_updates_queue");
 
-    // A separate resource rather than the queue's `redrive_policy`: the queue
-    // attribute is compared as a string, and moto returns the JSON with
-    // spaces, so every plan showed a change (AWS returns it compact). This
-    // resource compares JSON by value, which is right on both. It costs no
-    // wall time: the queue and the DLQ are now created in parallel, and each
-    // SQS resource waits ~25 s for attribute propagation either way.
+    // Redrive and policy are separate resources, not attributes of the queue,
+    // although each costs the provider's ~25 s propagation wait. Both ways are
+    // correct on AWS; only this one plans clean against moto 5.x:
+    // - the queue's `redrive_policy` is compared as a string and moto returns
+    //   the JSON with spaces (AWS returns it compact), so every plan showed a
+    //   change; aws_sqs_queue_redrive_policy compares JSON by value;
+    // - moto's SetQueueAttributes clears the Policy whenever a call omits it
+    //   (AWS leaves omitted attributes alone), so the redrive call wiped a
+    //   policy set on the queue; the policy is therefore set last.
     const redrive = new SqsQueueRedrivePolicy(this, "redrive", {
       queueUrl: this.queue.url,
       redrivePolicy: Fn.jsonencode({
@@ -59,6 +48,22 @@ export class Messaging extends Construct {
       }),
     });
     redrive.overrideLogicalId("movie_updates_queue_redrive");
+
+    const queuePolicy = policyDocument(this, "movie_updates_queue_policy", [
+      {
+        sid: "AllowMovieUpdatesTopicOnly",
+        actions: ["sqs:SendMessage"],
+        resources: [this.queue.arn],
+        principals: [{ type: "Service", identifiers: ["sns.amazonaws.com"] }],
+        conditions: [{ test: "ArnEquals", variable: "aws:SourceArn", values: [this.topic.arn] }],
+      },
+    ]);
+    const policy = new SqsQueuePolicy(this, "policy", {
+      queueUrl: this.queue.url,
+      policy: queuePolicy.json,
+      dependsOn: [redrive],
+    });
+    policy.overrideLogicalId("movie_updates_queue_policy");
 
     const subscription = new SnsTopicSubscription(this, "subscription", {
       topicArn: this.topic.arn,

@@ -143,9 +143,10 @@ describe.skipIf(missing)("MoviesStack applied with real Terraform against moto",
   });
 
   it("maps the queue to email-notification with batches of 10 and partial batch failures", async () => {
-    const { EventSourceMappings } = await clients.lambda.send(
-      new ListEventSourceMappingsCommand({ FunctionName: (outputs.function_names as Record<string, string>)["email-notification"] }),
-    );
+    // Listed unfiltered: moto 5.2 matches the FunctionName filter only against ARNs.
+    const { EventSourceMappings: all } = await clients.lambda.send(new ListEventSourceMappingsCommand({}));
+    const emailFunction = (outputs.function_names as Record<string, string>)["email-notification"];
+    const EventSourceMappings = (all ?? []).filter((m) => m.FunctionArn?.endsWith(`:function:${emailFunction}`));
     expect(EventSourceMappings).toHaveLength(1);
     expect(EventSourceMappings![0]).toMatchObject({ BatchSize: 10, FunctionResponseTypes: ["ReportBatchItemFailures"] });
     expect(EventSourceMappings![0]!.EventSourceArn).toMatch(/:movie-updates-queue$/);

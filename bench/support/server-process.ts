@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { freePort } from "../../test/support/free-port.js";
@@ -8,6 +9,8 @@ export interface ServerProcess {
   url: string;
   /** ms from spawn to the first answered request */
   startMs: number;
+  /** CPU time (user + system) the server process has used so far, in ms; Linux only */
+  cpuMs(): number;
   stop(): Promise<void>;
 }
 
@@ -51,6 +54,7 @@ async function launch(name: string, command: string, args: string[], port: numbe
     name,
     url,
     startMs,
+    cpuMs: () => processCpuMs(child.pid!),
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
@@ -93,6 +97,14 @@ export async function spawnDynalite(): Promise<ServerProcess> {
 export async function spawnMoto(): Promise<ServerProcess> {
   const port = await freePort();
   return launch("moto_server", "moto_server", ["-H", "127.0.0.1", "-p", String(port)], port, { MOTO_IAM_LOAD_MANAGED_POLICIES: "true" });
+}
+
+/** utime + stime from /proc/<pid>/stat, in ms (clock ticks are 10 ms on Linux). */
+export function processCpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  // The command name may contain spaces; fields are counted after its closing parenthesis.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 export function median(xs: number[]): number {

@@ -98,16 +98,6 @@ function tableProvider(deps: ProviderDeps): ResourceProvider {
       if (changed.some((k) => ["billing_mode", "read_capacity", "write_capacity"].includes(k))) {
         await deps.dynamodb().send(new UpdateTableCommand({ TableName: name, BillingMode: input.BillingMode, ProvisionedThroughput: input.ProvisionedThroughput }));
       }
-      if (changed.includes("global_secondary_index")) {
-        const before = new Set(globalIndexes(prior.args, input.BillingMode === "PROVISIONED", ctx).map((g) => g.IndexName));
-        const after = input.GlobalSecondaryIndexes ?? [];
-        for (const gone of [...before].filter((n) => !after.some((g) => g.IndexName === n))) {
-          await deps.dynamodb().send(new UpdateTableCommand({ TableName: name, GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: gone } }] }));
-        }
-        for (const g of after.filter((g) => !before.has(g.IndexName))) {
-          await deps.dynamodb().send(new UpdateTableCommand({ TableName: name, AttributeDefinitions: input.AttributeDefinitions, GlobalSecondaryIndexUpdates: [{ Create: g }] }));
-        }
-      }
       if (changed.includes("ttl")) await setTtl(name, ttlOf(args), ttlOf(prior.args));
       return computed(name);
     },
@@ -118,15 +108,8 @@ function tableProvider(deps: ProviderDeps): ResourceProvider {
         if (!(e instanceof ResourceNotFoundException)) throw e;
       }
     },
-    replaceOn: (changed, args, prior) => {
-      if (changed.some((k) => ["name", "hash_key", "range_key", "local_secondary_index", "stream_enabled", "stream_view_type"].includes(k))) return true;
-      if (!changed.includes("global_secondary_index")) return false;
-      // a changed index (not an added or removed one) is replaced with the table, as dynalite cannot alter one in place
-      const byName = (v: ValueObject) => new Map(blocks(v.global_secondary_index).map((g) => [str(g.name), JSON.stringify(g)]));
-      const a = byName(args);
-      const b = byName(prior.args);
-      return [...a].some(([n, g]) => b.has(n) && b.get(n) !== g);
-    },
+    // dynalite accepts GlobalSecondaryIndexUpdates Create/Delete but ignores them, so an index change recreates the table (its items go)
+    replaceOn: ["name", "hash_key", "range_key", "local_secondary_index", "global_secondary_index", "stream_enabled", "stream_view_type"],
   };
 }
 

@@ -4,12 +4,13 @@
  * Run: npx tsx bench/lambda-cold-start.ts  (prints a markdown table)
  */
 import { fork } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { build } from "esbuild";
 import { FunctionRegistry } from "../emulator/lambda/functions.js";
 import { handlerZip, TEST_ROLE } from "../emulator/lambda/test-support/handler-zip.js";
+import { bundleFunctions } from "../scripts/bundle-functions.js";
 
 const COLD_RUNS = 10;
 const WARM_SEQUENTIAL = 500;
@@ -94,6 +95,34 @@ function registryVariant(registry: FunctionRegistry, label: string, name: string
   };
 }
 
+/** The shipped get-movie zip; a configuration change forces each cold start (the code stays the same). */
+async function realHandlerVariant(registry: FunctionRegistry): Promise<ColdVariant> {
+  const outDir = mkdtempSync(path.join(tmpdir(), "bench-lambda-zip-"));
+  const [built] = await bundleFunctions({ rootDir: process.cwd(), outDir, only: ["get-movie"] });
+  const zip = readFileSync(built.zipPath);
+  rmSync(outDir, { recursive: true, force: true });
+  const label = `worker environment, shipped get-movie zip (${(zip.length / 1024).toFixed(0)} KB)`;
+  const result: ColdResult = { label, firstInvokeMs: [], initDurationMs: [] };
+  registry.create({ FunctionName: "get-movie", Role: TEST_ROLE, Handler: "index.handler", Runtime: "nodejs22.x", Code: { ZipFile: zip }, Environment: { Variables: { TABLE_NAME: "Movies", RUN: "0" } } });
+  // An API Gateway event without a movie id: the handler answers 400 without calling DynamoDB.
+  const event = JSON.stringify({ httpMethod: "GET", path: "/movies/", resource: "/movies/{movieID}", pathParameters: null, headers: {}, queryStringParameters: null, body: null, isBase64Encoded: false });
+  return {
+    result,
+    async run(i) {
+      if (i > 0) registry.updateConfiguration("get-movie", { Environment: { Variables: { TABLE_NAME: "Movies", RUN: String(i) } } });
+      const t0 = performance.now();
+      const res = await registry.invoke("get-movie", event, { logType: "Tail" });
+      const elapsed = performance.now() - t0;
+      if (res.functionError) throw new Error(`${label}: ${res.payload}`);
+      if (i === 0) return;
+      const init = /Init Duration: ([\d.]+) ms/.exec(Buffer.from(res.logResult ?? "", "base64").toString("utf8"));
+      if (!init) throw new Error(`${label}: no Init Duration`);
+      result.firstInvokeMs.push(elapsed);
+      result.initDurationMs.push(Number(init[1]));
+    },
+  };
+}
+
 /** The peer: a fresh `node` child process per environment, importing the same handler. */
 function childProcessVariant(label: string, source: string): ColdVariant {
   const dir = mkdtempSync(path.join(tmpdir(), "bench-lambda-"));
@@ -156,6 +185,7 @@ async function main(): Promise<void> {
     registryVariant(registry, "worker environment, trivial handler", "trivial", TRIVIAL),
     registryVariant(registry, "worker environment, esbuild bundle with DynamoDB client", "bundled", bundled),
     registryVariant(registry, "worker environment, SDK imported from the runtime", "sdk-runtime", SDK_FROM_RUNTIME),
+    await realHandlerVariant(registry),
     registryVariant(noSpares, "worker environment without a spare thread, trivial handler", "trivial", TRIVIAL),
     registryVariant(noSpares, "worker environment without a spare thread, same bundle", "bundled", bundled),
     childProcessVariant("peer: child process per environment, trivial handler", TRIVIAL),

@@ -80,6 +80,29 @@ describe("execution environment lifecycle", () => {
     expect(r.stats("narrow").started).toBe(2);
   });
 
+  it("prewarms an environment off the request path, as provisioned concurrency does", async () => {
+    const r = start({});
+    create(r, "prewarmed", `console.log("init ran"); export const handler = async () => process.env.AWS_LAMBDA_INITIALIZATION_TYPE;`);
+    await r.prewarm("prewarmed");
+    expect(r.stats("prewarmed")).toMatchObject({ idle: 1, started: 1 });
+    const result = await r.invoke("prewarmed", "{}");
+    expect(result.payload).toBe('"provisioned-concurrency"');
+    const report = r.logs.query({ functionName: "prewarmed", requestId: result.requestId }).find((e) => e.message.startsWith("REPORT"));
+    expect(report?.message).not.toContain("Init Duration");
+    expect(r.logs.query({ functionName: "prewarmed" })[0]?.message).toMatch(/\tINFO\tinit ran$/);
+    expect(r.stats("prewarmed").started).toBe(1);
+  });
+
+  it("lets an invocation that arrives during prewarming wait for that environment", async () => {
+    const r = start({});
+    create(r, "prewarming", `export const handler = async () => "ok";`);
+    const warming = r.prewarm("prewarming");
+    const result = await r.invoke("prewarming", "{}");
+    await warming;
+    expect(result.payload).toBe('"ok"');
+    expect(r.stats("prewarming").started).toBe(1);
+  });
+
   it("honours reserved concurrency: 0 throttles every call, 1 runs one environment at a time", async () => {
     const r = start({});
     create(r, "reserved", `export const handler = async (e) => { await new Promise((res) => setTimeout(res, 20)); return e.i; };`);

@@ -406,6 +406,11 @@ export class FunctionRegistry {
     };
   }
 
+  /** Starts one environment of the function ahead of need (provisioned-concurrency style); resolves when it is ready. */
+  prewarm(ref: string): Promise<void> {
+    return this.lookup(ref).record.pool.prewarm();
+  }
+
   /** Resolves once no Event invocation is waiting or running (tests, shutdown). */
   asyncIdle(): Promise<void> {
     return this.asyncInvoker.idle();

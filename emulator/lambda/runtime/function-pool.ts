@@ -60,6 +60,8 @@ export class FunctionPool {
   private readonly environments = new Set<ExecutionEnvironment>();
   private readonly collectors = new WeakMap<ExecutionEnvironment, { lines?: string[] }>();
   private readonly queue: Waiter[] = [];
+  /** environments started ahead of any invocation, still initializing */
+  private readonly prewarming = new Set<ExecutionEnvironment>();
   private started = 0;
   private closed = false;
 
@@ -95,6 +97,25 @@ export class FunctionPool {
       this.queue.push({ input, resolve, reject });
       this.pump();
     });
+  }
+
+  /**
+   * Starts one environment of the current code before any invocation needs
+   * it, as provisioned concurrency does on AWS: its init runs off the request
+   * path, and its first REPORT has no Init Duration. Resolves when it is ready
+   * or failed (then the failure is logged like any init error).
+   */
+  async prewarm(): Promise<void> {
+    const current = [...this.environments].some((e) => e.spec.revision === this.spec.revision && e.state !== "dead");
+    if (this.closed || current || this.environments.size >= this.options.maxEnvironments) return;
+    const env = this.startEnvironment({ AWS_LAMBDA_INITIALIZATION_TYPE: "provisioned-concurrency" });
+    this.prewarming.add(env);
+    const init = await env.ready;
+    this.prewarming.delete(env);
+    if (!init.ok) {
+      env.log(initReportLine(init.initDurationMs, init.timedOut ? "timeout" : "error", init.timedOut ? undefined : (init.error.errorType ?? "Runtime.Unknown")));
+    }
+    this.pump();
   }
 
   /** Ends environments idle since before `idleSince` (epoch ms). */
@@ -133,6 +154,8 @@ export class FunctionPool {
         void this.run(idle, false, waiter);
         continue;
       }
+      // Invocations that arrive while a prewarmed environment initializes wait for it.
+      if (this.queue.length <= this.prewarming.size) return;
       if (this.environments.size >= this.options.maxEnvironments) {
         // At the limit: an idle environment of old code is ended to make room for the new code.
         const stale = [...this.environments].find((e) => e.state === "idle" && e.spec.revision !== this.spec.revision);
@@ -144,9 +167,9 @@ export class FunctionPool {
     }
   }
 
-  private startEnvironment(): ExecutionEnvironment {
+  private startEnvironment(overrides: Record<string, string> = {}): ExecutionEnvironment {
     const holder: { lines?: string[] } = {};
-    const extras = this.options.environmentExtras?.() ?? {};
+    const extras = { ...(this.options.environmentExtras?.() ?? {}), ...overrides };
     const spec = { ...this.spec, env: { ...this.spec.env, ...extras } };
     const env = new ExecutionEnvironment(spec, (line) => {
       holder.lines?.push(line.message);

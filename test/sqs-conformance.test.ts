@@ -278,6 +278,18 @@ describe("SQS messages through the SDK v3 client", () => {
     expect((await polling).Messages!.map((m) => m.Body)).toEqual(["wake up"]);
   });
 
+  it("does not hand a message to a long poll whose client hung up", async () => {
+    const url = await newQueue();
+    const gone = new AbortController();
+    const polling = sqs.send(new ReceiveMessageCommand({ QueueUrl: url, WaitTimeSeconds: 20 }), { abortSignal: gone.signal });
+    await new Promise((r) => setTimeout(r, 50));
+    gone.abort();
+    await expect(polling).rejects.toThrow();
+    await new Promise((r) => setTimeout(r, 50));
+    await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "for the next receiver" }));
+    expect((await receiveAll(url)).map((m) => m.Body)).toEqual(["for the next receiver"]);
+  });
+
   it("redrives a message to the dead-letter queue after maxReceiveCount receives", async () => {
     const dlq = await newQueue();
     const dlqArn = (await attributes(dlq, ["QueueArn"])).QueueArn!;

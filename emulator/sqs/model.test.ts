@@ -127,6 +127,20 @@ describe("SQS model", () => {
     expect(queue.approximateCounts().visible).toBe(1);
   });
 
+  it("ends a long poll through onWait's cancel, and does not call onWait when it answers at once", async () => {
+    const { queue } = model.createQueue(REGION, "poll");
+    let cancel: (() => void) | undefined;
+    const waiting = queue.receive({ maxMessages: 1, waitSeconds: 20, onWait: (c) => (cancel = c) });
+    expect(cancel).toBeDefined();
+    cancel!();
+    expect(await waiting).toEqual([]);
+    send(queue, "kept");
+    let called = false;
+    const got = await queue.receive({ maxMessages: 1, waitSeconds: 20, onWait: () => (called = true) });
+    expect(got.map((r) => r.message.body)).toEqual(["kept"]);
+    expect(called).toBe(false);
+  });
+
   it("moves a message to the dead-letter queue after maxReceiveCount receives", async () => {
     const { queue: dlq } = model.createQueue(REGION, "jobs-dlq");
     const { queue } = model.createQueue(REGION, "jobs", {

@@ -18,10 +18,11 @@ import type { Queue } from "./queue.js";
 import { isKnownAttribute, MAX_MESSAGE_BYTES, READ_ONLY_ATTRIBUTES } from "./queue-settings.js";
 import { messageOutput, selectAttributes } from "./received-output.js";
 
-/** What every operation gets besides its input: the caller, and a signal that fires if the client goes away. */
+/** What every operation gets besides its input: the caller, and a way to learn that the client went away. */
 export interface SqsCall {
   ctx: CallContext;
-  signal?: AbortSignal;
+  /** registers `listener` to run if the client hangs up before the reply is sent */
+  onClientGone?: (listener: () => void) => void;
 }
 
 export type SqsOperation = (model: SqsModel, input: Input, call: SqsCall) => unknown;
@@ -158,7 +159,7 @@ export const receiveMessage: SqsOperation = async (model, input, call) => {
     [...stringList(input, "AttributeNames"), ...stringList(input, "MessageSystemAttributeNames")],
     stringList(input, "MessageAttributeNames"),
   );
-  const received = await queue.receive({ maxMessages, visibilityTimeout, waitSeconds, signal: call.signal });
+  const received = await queue.receive({ maxMessages, visibilityTimeout, waitSeconds, onWait: call.onClientGone });
   if (received.length === 0) return {};
   return { Messages: received.map((r) => messageOutput(r, selection)) };
 };

@@ -70,8 +70,14 @@ export interface ReceiveOptions {
   visibilityTimeout?: number;
   /** seconds to wait for a message when none is visible; 0 answers at once */
   waitSeconds: number;
-  /** ends a long poll early (client went away) */
+  /** ends a long poll early (in-process callers) */
   signal?: AbortSignal;
+  /**
+   * Called only if the receive has to wait, with a function that ends the wait
+   * early; lets the HTTP layer watch for a client hanging up without paying for
+   * it on receives that answer at once.
+   */
+  onWait?: (cancel: () => void) => void;
 }
 
 export interface QueueCounts {
@@ -181,6 +187,11 @@ export class Queue {
       }
       this.waiters.push(waiter);
       this.armWakeTimer(now);
+      opts.onWait?.(() => {
+        if (!this.waiters.includes(waiter)) return;
+        this.removeWaiter(waiter);
+        finish([]);
+      });
     });
   }
 

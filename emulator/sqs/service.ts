@@ -27,16 +27,12 @@ export class SqsService implements Service {
         throw new AwsError("UnknownOperationException", `SQS has no operation named ${action}.`);
       }
       const input = await readJson(req);
-      let signal: AbortSignal | undefined;
-      if (action === "ReceiveMessage") {
-        // a long poll whose client hung up must not swallow messages that arrive afterwards
-        const gone = new AbortController();
-        res.once("close", () => {
-          if (!res.writableFinished) gone.abort();
-        });
-        signal = gone.signal;
-      }
-      const out = await op(this.model, input, { ctx, signal });
+      // A long poll whose client hung up must not swallow messages that arrive afterwards.
+      const onClientGone = (listener: () => void) => {
+        if (res.closed) listener();
+        else res.once("close", () => res.writableFinished || listener());
+      };
+      const out = await op(this.model, input, { ctx, onClientGone });
       if (!res.destroyed) sendJson(res, ctx, out);
     } catch (err) {
       const e = isAwsError(err)

@@ -2,6 +2,9 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { CallContext, RouteInfo, Service } from "../core/service.js";
 import { checkCall } from "../iam/authorize.js";
 import type { PrincipalRegistry } from "../iam/principals.js";
+import { AwsError, isAwsError } from "../core/aws-error.js";
+import { SQS_ERROR_TYPE_PREFIX, shapeOf } from "../sqs/errors.js";
+import { sendJsonError } from "../wire/aws-json.js";
 import { readBody } from "../wire/body.js";
 import { callOfRequest } from "./call-of-request.js";
 import { replayedRequest } from "./replayed-request.js";
@@ -28,17 +31,24 @@ export function withIamCheck(service: Service, opts: IamGuardOptions): Service {
     const body = await readBody(req);
     const call = callOfRequest(service.name, route, body);
     if (call) {
-      checkCall(
-        {
-          ...call,
-          accessKeyId: ctx.accessKeyId,
-          region: ctx.region,
-          accountId: ctx.accountId,
-          resourcePolicyOf: opts.resourcePolicyOf,
-          sesIdentityExists: opts.sesIdentityExists ? (identity) => opts.sesIdentityExists!(ctx.region, identity) : undefined,
-        },
-        opts.iam,
-      );
+      try {
+        checkCall(
+          {
+            ...call,
+            accessKeyId: ctx.accessKeyId,
+            region: ctx.region,
+            accountId: ctx.accountId,
+            resourcePolicyOf: opts.resourcePolicyOf,
+            sesIdentityExists: opts.sesIdentityExists ? (identity) => opts.sesIdentityExists!(ctx.region, identity) : undefined,
+          },
+          opts.iam,
+        );
+      } catch (err) {
+        // SQS's JSON errors name the modelled shape and carry the query code beside it; the router's generic JSON error would not
+        if (service.name !== "sqs" || !isAwsError(err)) throw err;
+        sendJsonError(res, ctx, new AwsError(shapeOf(err.code), err.message, err.statusCode, err.fault), { typePrefix: SQS_ERROR_TYPE_PREFIX, queryErrorCode: err.code });
+        return;
+      }
     }
     return service.handle(replayedRequest(req, body), res, route, ctx);
   };

@@ -25,7 +25,7 @@ const STACK = {
   },
 };
 
-async function withStack(iam: boolean): Promise<{ cloud: Cloud; as: { credentials: { accessKeyId: string; secretAccessKey: string; sessionToken: string }; region: string; endpoint: string } }> {
+async function withStack(iam: boolean): Promise<{ cloud: Cloud; as: { credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }; region: string; endpoint: string } }> {
   const cloud = await startCloud({ port: 0, iam });
   const res = await fetch(`${cloud.url}/_movies/stacks/s`, { method: "PUT", body: JSON.stringify({ template: STACK, assets: { "fn.zip": handlerZip("export const handler = async () => 1;\n").toString("base64") } }) });
   if (res.status !== 200) throw new Error(await res.text());

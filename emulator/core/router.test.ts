@@ -125,3 +125,15 @@ describe("router", () => {
     });
   });
 });
+
+describe("routeInfo paths", () => {
+  const info = (url: string) => routeInfo({ url, method: "GET", headers: {} } as never);
+  it("keeps plain paths and queries as sent, and normalises odd ones as URL does", () => {
+    expect(info("/000000000000/my-queue?Action=SendMessage&X=a%20b")).toMatchObject({ path: "/000000000000/my-queue" });
+    expect(info("/000000000000/my-queue?Action=SendMessage&X=a%20b").query.get("X")).toBe("a b");
+    expect(info("/2015-03-31/functions/fn%3Aalias/invocations").path).toBe("/2015-03-31/functions/fn%3Aalias/invocations");
+    expect(info("/a/../_movies/health").path).toBe("/_movies/health");
+    expect(info("/a b").path).toBe("/a%20b");
+    expect(info("/").path).toBe("/");
+  });
+});

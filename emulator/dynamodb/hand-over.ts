@@ -16,12 +16,12 @@ import type { RwLock } from "./rw-lock.js";
  *   never for a slow client still sending its body.
  */
 export function handOverToDynalite(handle: RequestListener, req: IncomingMessage, res: ServerResponse, ctx: CallContext, lock: RwLock): void {
-  const before = new Set(req.listeners("end"));
+  // Listeners are kept in the order added: dynalite's come after any already there.
+  const before = req.listenerCount("end");
   handle(req, res);
   req.removeAllListeners("error");
   req.on("error", () => res.destroy());
-  for (const listener of req.listeners("end") as ((...args: unknown[]) => void)[]) {
-    if (before.has(listener)) continue;
+  for (const listener of (req.listeners("end") as ((...args: unknown[]) => void)[]).slice(before)) {
     req.removeListener("end", listener);
     req.on("end", (...args: unknown[]) => {
       void lock.acquireShared().then((release) => {

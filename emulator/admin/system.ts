@@ -48,6 +48,34 @@ export function queuePolicyGuard(sqs: SqsDelivery, iam: PrincipalRegistry, onErr
   };
 }
 
+/**
+ * Pollers live in memory: after a restart, each mapping a restored stack
+ * declares starts again (queues and functions are restored before this), under
+ * a new UUID that the stack's state then records.
+ */
+function restartMappings(stacks: StackStore, mappings: SqsEventSourceMappings, onError: (err: unknown) => void): void {
+  for (const name of stacks.names()) {
+    for (const r of Object.values(stacks.get(name)!.resources)) {
+      if (r.type !== "aws_lambda_event_source_mapping") continue;
+      const a = r.attributes;
+      try {
+        const m = mappings.create({
+          functionArn: String(a.function_arn),
+          eventSourceArn: String(a.event_source_arn),
+          batchSize: typeof a.batch_size === "number" ? a.batch_size : undefined,
+          maximumBatchingWindowInSeconds: typeof a.maximum_batching_window_in_seconds === "number" ? a.maximum_batching_window_in_seconds : undefined,
+          functionResponseTypes: Array.isArray(a.function_response_types) ? a.function_response_types.map(String) : [],
+          enabled: a.enabled !== false,
+        });
+        a.uuid = m.uuid;
+        a.id = m.uuid;
+      } catch (err) {
+        onError(err);
+      }
+    }
+  }
+}
+
 /** The compute half of the cloud: functions, their triggers, the REST API in front, and stacks that declare them. */
 export function createSystem(opts: SystemOptions): System {
   const apigateway = new ApiGatewayModel();
@@ -75,7 +103,7 @@ export function createSystem(opts: SystemOptions): System {
   });
   const stacks = new StackStore({ providers: () => providers, accountId: opts.accountId, region: opts.region });
 
-  const lambdaService = createLambdaService({
+  const lambdaApi = createLambdaService({
     registry: opts.lambda,
     eventSourceMappings: {
       list: (filter) => mappings.list(filter).map((m) => mappings.describe(m)),
@@ -85,6 +113,19 @@ export function createSystem(opts: SystemOptions): System {
       },
     },
   });
+  // The registry forgets its functions when closed, and the cloud writes its last snapshots after closing services.
+  let closedSnapshot: unknown;
+  const lambdaService: Service = {
+    ...lambdaApi,
+    claims: lambdaApi.claims,
+    handle: lambdaApi.handle,
+    snapshot: () => closedSnapshot ?? lambdaApi.snapshot?.(),
+    restore: (state) => lambdaApi.restore?.(state),
+    async close() {
+      closedSnapshot = lambdaApi.snapshot?.();
+      await lambdaApi.close?.();
+    },
+  };
   const dataPlane = createApiGatewayDataPlane({
     model: apigateway,
     lambda: () => opts.lambda,
@@ -110,6 +151,7 @@ export function createSystem(opts: SystemOptions): System {
       const s = (state ?? {}) as { stacks?: unknown; iam?: RegistrySnapshot };
       stacks.restore(s.stacks);
       if (s.iam) opts.iam.restore(s.iam);
+      restartMappings(stacks, mappings, opts.onError);
     },
   };
   return {

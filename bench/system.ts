@@ -92,6 +92,7 @@ const noWindow = variant(stack, (t) => {
 
 const startApply: number[] = [];
 const get: { p50: number; rps: number }[] = [];
+const getSerial: number[] = [];
 const floor: { p50: number; rps: number }[] = [];
 const emailShipped: number[] = [];
 const emailNoWindow: number[] = [];
@@ -112,6 +113,7 @@ for (let round = 0; round < ROUNDS; round++) {
     };
     await load(200, IN_FLIGHT, getOne); // warm: every environment started
     get.push(await load(REQUESTS, IN_FLIGHT, getOne));
+    getSerial.push((await load(Math.min(REQUESTS, 500), 1, getOne)).p50);
 
     const dynamo = new DynamoDBClient({ endpoint: cloud.dynaliteUrl, region: "us-east-1", credentials: { accessKeyId: "a", secretAccessKey: "b" } });
     const getItem = async () => void (await dynamo.send(new GetItemCommand({ TableName: "Movies", Key: { ID: { S: id } } })));
@@ -132,11 +134,13 @@ const rows: [string, string][] = [
   ["start the cloud + apply the MoviesStack over the admin API (60 resources, 6 zips), median", ms(median(startApply))],
   ["warm GET /movies/{id} through API Gateway + Lambda + DynamoDB, p50 (16 in flight)", ms(median(get.map((g) => g.p50)))],
   ["warm GET /movies/{id}, requests/s (16 in flight)", median(get.map((g) => g.rps)).toFixed(0)],
+  ["warm GET /movies/{id}, p50 one request at a time", ms(median(getSerial))],
   ["peer floor: dynalite GetItem alone on the same table, p50 (16 in flight)", ms(median(floor.map((g) => g.p50)))],
   ["peer floor: dynalite GetItem alone, requests/s (16 in flight)", median(floor.map((g) => g.rps)).toFixed(0)],
   ["POST /movies to email in the mailbox, p50, stack as shipped (2 s batching window)", ms(median(emailShipped))],
   ["POST /movies to email in the mailbox, p50, batching window 0", ms(median(emailNoWindow))],
 ];
-console.log(`| measure (${ROUNDS} rounds, ${REQUESTS} requests each) | result |\n|---|---|`);
+const load1 = (await import("node:os")).loadavg()[0]!.toFixed(1);
+console.log(`| measure (${ROUNDS} rounds, ${REQUESTS} requests each; 1-minute load average at the end ${load1}) | result |\n|---|---|`);
 for (const [k, v] of rows) console.log(`| ${k} | ${v} |`);
 agent.destroy();

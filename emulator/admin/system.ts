@@ -38,12 +38,19 @@ export interface System {
   close(): Promise<void>;
 }
 
+/** An operational notice for the cloud's log (a refused delivery, a failed poll): the message says it all, a stack trace would only bury it. */
+export function notice(message: string): Error {
+  const e = new Error(message);
+  e.stack = message;
+  return e;
+}
+
 /** SNS delivers into a queue only when the queue's policy admits the topic; a refusal goes to the cloud's log. */
 export function queuePolicyGuard(sqs: SqsDelivery, iam: PrincipalRegistry, onError: (err: unknown) => void): DeliveryGuard {
   return (delivery) => {
     if (!iam.enforce || delivery.subscription.protocol !== "sqs") return true;
     const check = queueAcceptsFromTopic(sqs.policyOf(delivery.subscription.endpoint), delivery.subscription.endpoint, delivery.subscription.topicArn);
-    if (!check.allowed) onError(new Error(check.reason));
+    if (!check.allowed) onError(notice(check.reason));
     return check.allowed;
   };
 }
@@ -84,7 +91,7 @@ export function createSystem(opts: SystemOptions): System {
     sqs: opts.sqs,
     lambda: () => opts.lambda,
     region: opts.region,
-    onError: (message) => opts.onError(new Error(message)),
+    onError: (message) => opts.onError(notice(message)),
   });
   let dynamodb: DynamoDBClient | undefined;
   const providers = cloudResourceProviders({
@@ -131,7 +138,7 @@ export function createSystem(opts: SystemOptions): System {
     lambda: () => opts.lambda,
     log: requestLog,
     accountId: opts.accountId,
-    onExecutionError: (message) => opts.onError(new Error(`API Gateway: ${message}`)),
+    onExecutionError: (message) => opts.onError(notice(`API Gateway: ${message}`)),
   });
   const apiGatewayService: Service = {
     ...dataPlane,

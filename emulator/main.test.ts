@@ -2,10 +2,10 @@ import { spawn } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { freePort } from "../test/support/free-port.js";
 
-describe("npm run cloud (emulator/main.ts)", () => {
+describe("npm run cloud (bin/cloud.mjs -> emulator/main.ts)", () => {
   it("prints the ready line once it answers and exits 0 on SIGTERM", { timeout: 90_000 }, async () => {
     const port = await freePort();
-    const child = spawn(process.execPath, ["--import", "tsx", "emulator/main.ts", "--port", String(port)], {
+    const child = spawn(process.execPath, ["bin/cloud.mjs", "--port", String(port)], {
       stdio: ["ignore", "pipe", "pipe"],
       env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
     });
@@ -29,7 +29,7 @@ describe("npm run cloud (emulator/main.ts)", () => {
   });
 
   it("explains a bad --port value", { timeout: 90_000 }, async () => {
-    const child = spawn(process.execPath, ["--import", "tsx", "emulator/main.ts", "--port", "nope"], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["bin/cloud.mjs", "--port", "nope"], { stdio: ["ignore", "pipe", "pipe"] });
     let err = "";
     child.stderr.on("data", (d: Buffer) => (err += d.toString()));
     const code = await new Promise<number | null>((r) => child.once("exit", r));

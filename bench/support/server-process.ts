@@ -65,26 +65,10 @@ async function launch(name: string, command: string, args: string[], port: numbe
   };
 }
 
-/** `npm run cloud` as a user runs it (tsx, no build step). */
+/** `npm run cloud` as a user runs it: `node bin/cloud.mjs`, which starts from a cached esbuild bundle. */
 export async function spawnCloud(): Promise<ServerProcess> {
   const port = await freePort();
-  return launch("embedded cloud", process.execPath, ["--import", "tsx", "emulator/main.ts", "--port", String(port)], port);
-}
-
-/**
- * The same entry script bundled by esbuild (dependencies stay in node_modules),
- * as a packaged CLI would ship it: no TypeScript transform at start.
- */
-export async function bundleCloud(): Promise<string> {
-  const { build } = await import("esbuild");
-  const outfile = `${root}.movies/bench/cloud-main.mjs`;
-  await build({ entryPoints: [`${root}emulator/main.ts`], bundle: true, platform: "node", format: "esm", target: "node20", packages: "external", outfile, logLevel: "warning" });
-  return outfile;
-}
-
-export async function spawnBundledCloud(bundle: string): Promise<ServerProcess> {
-  const port = await freePort();
-  return launch("embedded cloud (bundle)", process.execPath, [bundle, "--port", String(port)], port);
+  return launch("embedded cloud", process.execPath, [`${root}bin/cloud.mjs`, "--port", String(port)], port);
 }
 
 /** dynalite's own CLI on its own port, tables usable at once as in the cloud. */
@@ -96,7 +80,8 @@ export async function spawnDynalite(): Promise<ServerProcess> {
 
 export async function spawnMoto(): Promise<ServerProcess> {
   const port = await freePort();
-  return launch("moto_server", "moto_server", ["-H", "127.0.0.1", "-p", String(port)], port, { MOTO_IAM_LOAD_MANAGED_POLICIES: "true" });
+  // without managed IAM policies, which the benchmarks do not use and which slow moto's start
+  return launch("moto_server", "moto_server", ["-H", "127.0.0.1", "-p", String(port)], port, { MOTO_IAM_LOAD_MANAGED_POLICIES: "false" });
 }
 
 /** utime + stime from /proc/<pid>/stat, in ms (clock ticks are 10 ms on Linux). */

@@ -26,7 +26,8 @@ export class StackStore {
   private readonly states = new Map<string, AppliedState>();
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly opts: { providers: () => ResourceProviders; accountId: string; region: string }) {}
+  /** `providers` may load lazily: the providers pull in the DynamoDB SDK client, which a cloud that never applies a stack need not load. */
+  constructor(private readonly opts: { providers: () => ResourceProviders | Promise<ResourceProviders>; accountId: string; region: string }) {}
 
   get(name: string): AppliedState | undefined {
     return this.states.get(name);
@@ -67,7 +68,7 @@ export class StackStore {
   }
 
   private async run(name: string, template: unknown, assets: Record<string, Buffer>, variables: Record<string, Value> | undefined): Promise<ApplyResult> {
-    const providers = this.opts.providers();
+    const providers = await this.opts.providers();
     const previous = this.states.get(name) ?? emptyState();
     const unsupported = unsupportedTypes(template, previous, providers);
     if (unsupported.length > 0) throw new UnsupportedTypesError(unsupported);

@@ -1,4 +1,4 @@
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { createApiGatewayDataPlane } from "../apigateway/data-plane.js";
 import { ApiGatewayModel, type ApiGatewayState } from "../apigateway/model.js";
 import { RequestLog } from "../apigateway/request-log.js";
@@ -8,7 +8,7 @@ import { queueAcceptsFromTopic } from "../iam/queue-policy.js";
 import type { PrincipalRegistry, RegistrySnapshot } from "../iam/principals.js";
 import { createLambdaService } from "../lambda/api.js";
 import type { FunctionRegistry } from "../lambda/functions.js";
-import { cloudResourceProviders } from "../providers/index.js";
+import type { ResourceProviders } from "../stack/engine.js";
 import type { SesModel } from "../ses/model.js";
 import type { DeliveryGuard } from "../sns/delivery.js";
 import type { SnsModel } from "../sns/model.js";
@@ -93,22 +93,28 @@ export function createSystem(opts: SystemOptions): System {
     region: opts.region,
     onError: (message) => opts.onError(notice(message)),
   });
+  // Loaded at the first stack apply: the providers need the DynamoDB SDK client, which costs ~0.3 s to import.
+  let providers: Promise<ResourceProviders> | undefined;
   let dynamodb: DynamoDBClient | undefined;
-  const providers = cloudResourceProviders({
-    accountId: opts.accountId,
-    cloudUrl: opts.cloudUrl,
-    sqs: opts.sqs,
-    sns: opts.sns,
-    ses: opts.ses,
-    apigateway,
-    lambda: opts.lambda,
-    mappings,
-    iam: opts.iam,
-    dynamodb: () =>
-      (dynamodb ??= new DynamoDBClient({ endpoint: opts.cloudUrl(), region: opts.region, credentials: { accessKeyId: "stack-engine", secretAccessKey: "stack-engine" } })),
-    logGroups: new Map(),
-  });
-  const stacks = new StackStore({ providers: () => providers, accountId: opts.accountId, region: opts.region });
+  const loadProviders = () =>
+    (providers ??= (async () => {
+      const [{ cloudResourceProviders }, { DynamoDBClient }] = await Promise.all([import("../providers/index.js"), import("@aws-sdk/client-dynamodb")]);
+      return cloudResourceProviders({
+        accountId: opts.accountId,
+        cloudUrl: opts.cloudUrl,
+        sqs: opts.sqs,
+        sns: opts.sns,
+        ses: opts.ses,
+        apigateway,
+        lambda: opts.lambda,
+        mappings,
+        iam: opts.iam,
+        dynamodb: () =>
+          (dynamodb ??= new DynamoDBClient({ endpoint: opts.cloudUrl(), region: opts.region, credentials: { accessKeyId: "stack-engine", secretAccessKey: "stack-engine" } })),
+        logGroups: new Map(),
+      });
+    })());
+  const stacks = new StackStore({ providers: loadProviders, accountId: opts.accountId, region: opts.region });
 
   const lambdaApi = createLambdaService({
     registry: opts.lambda,

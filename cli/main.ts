@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import { registerCall } from "./commands/call.js";
 import { registerDoctor } from "./commands/doctor.js";
 import { registerEmails } from "./commands/emails.js";
+import { registerSeed } from "./commands/seed.js";
 import { registerStatus } from "./commands/status.js";
 import { registerTailEvents } from "./commands/tail-events.js";
 import { registerUpDown } from "./commands/up-down.js";
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerUpDown(program);
   registerStatus(program);
+  registerSeed(program);
   registerCall(program);
   registerTailEvents(program);
   registerEmails(program);

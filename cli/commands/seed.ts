@@ -1,0 +1,67 @@
+import type { Command } from "commander";
+import { output, requireDeployment, sdkConfig } from "../context.js";
+import { EXIT, usageError } from "../errors.js";
+import { runCommand } from "../run.js";
+
+interface SeedFlags {
+  file?: string;
+  generate?: string;
+  strict?: boolean;
+  json?: boolean;
+}
+
+export function registerSeed(program: Command): void {
+  program
+    .command("seed")
+    .description("write movies straight to the table (default: the tutorial's four, IDs 1-4)")
+    .option("--file <path>", "movies from a .json or .csv file")
+    .option("--generate <n>", "N generated movies")
+    .option("--strict", "exit non-zero when any row is rejected")
+    .option("--json", "print the result as JSON")
+    .action((flags: SeedFlags, cmd: Command) =>
+      runCommand(cmd, async ({ io, settings }) => {
+        if (flags.file && flags.generate) throw usageError("give --file or --generate, not both");
+        const { readRows } = await import("../seed/read-rows.js");
+        const { DEFAULT_MOVIES, generateMovies, validateRows } = await import("../seed/movie-rows.js");
+        let movies = DEFAULT_MOVIES;
+        let rejected: Awaited<ReturnType<typeof validateRows>>["rejected"] = [];
+        let rows = DEFAULT_MOVIES.length;
+        if (flags.generate !== undefined) {
+          const n = Number(flags.generate);
+          if (!Number.isInteger(n) || n < 1 || n > 1_000_000) throw usageError(`--generate takes a whole number from 1 to 1000000, got "${flags.generate}"`);
+          movies = generateMovies(n);
+          rows = n;
+        } else if (flags.file) {
+          const input = await readRows(flags.file);
+          ({ movies, rejected } = validateRows(input));
+          rows = input.length;
+        }
+        const rec = requireDeployment(settings);
+        const table = output(rec, "table_name");
+        const [{ DynamoDBClient }, { DynamoDBDocumentClient }, { writeMovies }, { startProgress }] = await Promise.all([
+          import("@aws-sdk/client-dynamodb"),
+          import("@aws-sdk/lib-dynamodb"),
+          import("../seed/batch-writer.js"),
+          import("../progress.js"),
+        ]);
+        const client = DynamoDBDocumentClient.from(new DynamoDBClient(sdkConfig(settings, rec)));
+        const progress = movies.length >= 200 && !flags.json ? await startProgress(io, "seeding") : undefined;
+        const started = performance.now();
+        let written: number;
+        try {
+          written = await writeMovies({ client, table, movies, onProgress: (d, t) => progress?.update(d, t) });
+        } finally {
+          progress?.done();
+          client.destroy();
+        }
+        const seconds = (performance.now() - started) / 1000;
+        if (flags.json) io.data({ table, rows, written, rejected, seconds: Number(seconds.toFixed(3)) });
+        else {
+          io.line(`seeded ${written} movies into ${table} in ${seconds.toFixed(2)} s${rejected.length ? `; ${new Set(rejected.map((r) => r.row)).size} rows rejected:` : ""}`);
+          for (const r of rejected.slice(0, 50)) io.line(`  row ${r.row}: ${r.field}: ${r.reason}`);
+          if (rejected.length > 50) io.line(`  ... and ${rejected.length - 50} more (--json lists all)`);
+        }
+        return flags.strict && rejected.length > 0 ? EXIT.refused : EXIT.ok;
+      }),
+    );
+}

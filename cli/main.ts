@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { registerCall } from "./commands/call.js";
+import { registerDeploy } from "./commands/deploy.js";
 import { registerDoctor } from "./commands/doctor.js";
 import { registerEmails } from "./commands/emails.js";
 import { registerSeed } from "./commands/seed.js";
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerUpDown(program);
   registerStatus(program);
+  registerDeploy(program);
   registerSeed(program);
   registerCall(program);
   registerTailEvents(program);

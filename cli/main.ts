@@ -3,6 +3,7 @@ import { registerCall } from "./commands/call.js";
 import { registerDeploy } from "./commands/deploy.js";
 import { registerDoctor } from "./commands/doctor.js";
 import { registerEmails } from "./commands/emails.js";
+import { registerLogs } from "./commands/logs.js";
 import { registerSeed } from "./commands/seed.js";
 import { registerStatus } from "./commands/status.js";
 import { registerTailEvents } from "./commands/tail-events.js";
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   registerCall(program);
   registerTailEvents(program);
   registerEmails(program);
+  registerLogs(program);
   registerDoctor(program);
   return program;
 }

@@ -1,25 +1,11 @@
 import { unavailable } from "./errors.js";
+import { ndjson } from "./ndjson.js";
 
 export interface LogEvent {
   timestamp: number;
   function: string;
   requestId?: string;
   message: string;
-}
-
-/** Reads an NDJSON stream line by line. */
-async function* ndjson(body: ReadableStream<Uint8Array>): AsyncGenerator<unknown> {
-  const decoder = new TextDecoder();
-  let buffer = "";
-  for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
-    buffer += decoder.decode(chunk, { stream: true });
-    let nl: number;
-    while ((nl = buffer.indexOf("\n")) >= 0) {
-      const line = buffer.slice(0, nl).trim();
-      buffer = buffer.slice(nl + 1);
-      if (line) yield JSON.parse(line);
-    }
-  }
 }
 
 /** Function logs from the embedded cloud's admin API; with follow, until the signal aborts. */

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { registerCall } from "./commands/call.js";
 import { registerDeploy } from "./commands/deploy.js";
+import { registerDev } from "./commands/dev.js";
 import { registerDoctor } from "./commands/doctor.js";
 import { registerEmails } from "./commands/emails.js";
 import { registerLogs } from "./commands/logs.js";
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   registerTailEvents(program);
   registerEmails(program);
   registerLogs(program);
+  registerDev(program);
   registerDoctor(program);
   return program;
 }

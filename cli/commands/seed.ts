@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { output, requireDeployment, sdkConfig } from "../context.js";
+import { requireDeployment } from "../context.js";
 import { EXIT, usageError } from "../errors.js";
 import { runCommand } from "../run.js";
 
@@ -36,24 +36,17 @@ export function registerSeed(program: Command): void {
           ({ movies, rejected } = validateRows(input));
           rows = input.length;
         }
-        const rec = requireDeployment(settings);
-        const table = output(rec, "table_name");
-        const [{ DynamoDBClient }, { DynamoDBDocumentClient }, { writeMovies }, { startProgress }] = await Promise.all([
-          import("@aws-sdk/client-dynamodb"),
-          import("@aws-sdk/lib-dynamodb"),
-          import("../seed/batch-writer.js"),
-          import("../progress.js"),
-        ]);
-        const client = DynamoDBDocumentClient.from(new DynamoDBClient(sdkConfig(settings, rec)));
+        requireDeployment(settings);
+        const [{ seedTable }, { startProgress }] = await Promise.all([import("../seed/seed-table.js"), import("../progress.js")]);
         const progress = movies.length >= 200 && !flags.json ? await startProgress(io, "seeding") : undefined;
         const started = performance.now();
-        let written: number;
+        let result: { table: string; written: number };
         try {
-          written = await writeMovies({ client, table, movies, onProgress: (d, t) => progress?.update(d, t) });
+          result = await seedTable({ io, settings }, movies, (d, t) => progress?.update(d, t));
         } finally {
           progress?.done();
-          client.destroy();
         }
+        const { table, written } = result;
         const seconds = (performance.now() - started) / 1000;
         if (flags.json) io.data({ table, rows, written, rejected, seconds: Number(seconds.toFixed(3)) });
         else {

@@ -56,6 +56,28 @@ async function confirm(ctx: CommandContext, question: string): Promise<boolean> 
   }
 }
 
+/**
+ * Outputs of an existing Terraform deployment when this machine has no record of
+ * it (a fresh CI runner hotswapping): synthesize, init against the state backend,
+ * read `terraform output`.
+ */
+export async function recoverDeployment(ctx: CommandContext): Promise<DeploymentRecord> {
+  const { settings } = ctx;
+  const endpoint = settings.target === "localstack" ? (settings.endpoint ?? settings.localstackUrl) : settings.endpoint;
+  const { synthStack } = await import("../../stacks/synth.js");
+  const synth = await synthStack(stackInput(ctx, endpoint), { outdir: join(settings.root, "cdktf.out") });
+  const { Terraform } = await import("../../stacks/terraform/terraform.js");
+  const tf = new Terraform({ dir: synth.dir, env: settings.profile ? { AWS_PROFILE: settings.profile } : undefined });
+  await tf.init();
+  const outputs = flattenOutputs(await tf.outputValues());
+  if (!outputs.function_names) throw new CliError(`nothing is deployed to ${settings.target} yet`, EXIT.unavailable, `run \`movies deploy --target ${settings.target}\` first`);
+  const apiUrl = apiUrlFor(settings.target, outputs, endpoint);
+  if (apiUrl) outputs.api_url = apiUrl;
+  const rec: DeploymentRecord = { target: settings.target, deployedAt: new Date().toISOString(), endpoint, region: settings.region, outputs };
+  writeDeployment(settings.root, rec);
+  return rec;
+}
+
 /** build -> synth -> apply, on the target in the settings; records and returns the outputs. */
 export async function deploy(ctx: CommandContext, flags: DeployFlags): Promise<DeploymentRecord> {
   const { io, settings } = ctx;

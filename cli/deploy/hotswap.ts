@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import type { CommandContext } from "../context.js";
 import { requireDeployment, sdkConfig } from "../context.js";
 import { CliError, EXIT } from "../errors.js";
+import { readDeployment } from "../records.js";
 import { functionNames } from "./outputs.js";
 
 export interface HotswapResult {
@@ -16,7 +17,9 @@ export interface HotswapResult {
  * in the stack is touched.
  */
 export async function hotswap(ctx: CommandContext, only?: string[]): Promise<HotswapResult[]> {
-  const rec = requireDeployment(ctx.settings);
+  const { target, root } = ctx.settings;
+  const recorded = readDeployment(root, target);
+  const rec = recorded ?? (target === "local" ? requireDeployment(ctx.settings) : await (await import("./deploy.js")).recoverDeployment(ctx));
   const names = functionNames(rec.outputs);
   const [{ bundleFunctions }, { LambdaClient, GetFunctionCommand, UpdateFunctionCodeCommand }] = await Promise.all([
     import("../../scripts/bundle-functions.js"),

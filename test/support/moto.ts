@@ -15,10 +15,15 @@ export interface MotoServer {
 }
 
 /** Starts moto_server on a free loopback port and waits until it answers. */
-export async function startMoto(): Promise<MotoServer> {
+export interface MotoOptions {
+  /** load AWS managed IAM policies (needed to attach them); makes /moto-api/data.json large and slow */
+  iamManagedPolicies?: boolean;
+}
+
+export async function startMoto(opts: MotoOptions = {}): Promise<MotoServer> {
   const port = await freePort();
   const child: ChildProcess = spawn("moto_server", ["-H", "127.0.0.1", "-p", String(port)], {
-    env: { ...process.env, MOTO_IAM_LOAD_MANAGED_POLICIES: "true" },
+    env: { ...process.env, MOTO_IAM_LOAD_MANAGED_POLICIES: opts.iamManagedPolicies === false ? "false" : "true" },
     stdio: ["ignore", "ignore", "pipe"],
   });
   let stderr = "";

@@ -41,7 +41,6 @@ function stackInput(ctx: CommandContext, endpointUrl?: string) {
     recipientEmail: s.recipientEmail,
     ...(endpointUrl ? { endpointUrl } : {}),
     stateBackend: s.stateBackend,
-    stateDir: join(s.root, ".movies", "terraform"),
     functionsDir: join(s.root, "dist", "functions"),
   };
 }

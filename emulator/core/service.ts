@@ -37,6 +37,8 @@ export interface Service {
   /** JSON-serialisable state for the state dir; restore() receives the same value */
   snapshot?(): unknown;
   restore?(state: unknown): void;
+  /** extra fields for `GET /_movies/health` (counts, mode); must be cheap and must not throw */
+  status?(): Record<string, unknown>;
   /** release timers, pending long polls, files */
   close?(): Promise<void>;
 }

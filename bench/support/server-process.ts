@@ -1,0 +1,114 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+import { freePort } from "../../test/support/free-port.js";
+
+export interface ServerProcess {
+  name: string;
+  url: string;
+  /** ms from spawn to the first answered request */
+  startMs: number;
+  /** CPU time (user + system) the server process has used so far, in ms; Linux only */
+  cpuMs(): number;
+  stop(): Promise<void>;
+}
+
+const root = fileURLToPath(new URL("../../", import.meta.url));
+
+/** A ListTables call: a request every peer here (our cloud, dynalite, moto) can answer. */
+async function answersDynamoDb(url: string): Promise<boolean> {
+  try {
+    const res = await fetch(url, {
+      method: "POST",
+      headers: {
+        "content-type": "application/x-amz-json-1.0",
+        "x-amz-target": "DynamoDB_20120810.ListTables",
+        "x-amz-date": "20261129T000000Z",
+        authorization: "AWS4-HMAC-SHA256 Credential=AKIDBENCH/20261129/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0",
+      },
+      body: "{}",
+    });
+    await res.arrayBuffer();
+    return res.status === 200;
+  } catch {
+    return false;
+  }
+}
+
+async function launch(name: string, command: string, args: string[], port: number, env: NodeJS.ProcessEnv = {}): Promise<ServerProcess> {
+  const url = `http://127.0.0.1:${port}`;
+  const started = performance.now();
+  const child: ChildProcess = spawn(command, args, { cwd: root, stdio: "ignore", env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", ...env } });
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}`);
+    if (await answersDynamoDb(url)) break;
+    if (performance.now() - started > 30_000) {
+      child.kill("SIGKILL");
+      throw new Error(`${name} did not answer within 30 s`);
+    }
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  const startMs = performance.now() - started;
+  return {
+    name,
+    url,
+    startMs,
+    cpuMs: () => processCpuMs(child.pid!),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+        setTimeout(() => child.kill("SIGKILL"), 3000).unref();
+      }),
+  };
+}
+
+/** `npm run cloud` as a user runs it (tsx, no build step). */
+export async function spawnCloud(): Promise<ServerProcess> {
+  const port = await freePort();
+  return launch("embedded cloud", process.execPath, ["--import", "tsx", "emulator/main.ts", "--port", String(port)], port);
+}
+
+/**
+ * The same entry script bundled by esbuild (dependencies stay in node_modules),
+ * as a packaged CLI would ship it: no TypeScript transform at start.
+ */
+export async function bundleCloud(): Promise<string> {
+  const { build } = await import("esbuild");
+  const outfile = `${root}.movies/bench/cloud-main.mjs`;
+  await build({ entryPoints: [`${root}emulator/main.ts`], bundle: true, platform: "node", format: "esm", target: "node20", packages: "external", outfile, logLevel: "warning" });
+  return outfile;
+}
+
+export async function spawnBundledCloud(bundle: string): Promise<ServerProcess> {
+  const port = await freePort();
+  return launch("embedded cloud (bundle)", process.execPath, [bundle, "--port", String(port)], port);
+}
+
+/** dynalite's own CLI on its own port, tables usable at once as in the cloud. */
+export async function spawnDynalite(): Promise<ServerProcess> {
+  const port = await freePort();
+  const cli = createRequire(import.meta.url).resolve("dynalite/cli.js");
+  return launch("dynalite alone", process.execPath, [cli, "--port", String(port), "--host", "127.0.0.1", "--createTableMs", "0", "--deleteTableMs", "0", "--updateTableMs", "0"], port);
+}
+
+export async function spawnMoto(): Promise<ServerProcess> {
+  const port = await freePort();
+  return launch("moto_server", "moto_server", ["-H", "127.0.0.1", "-p", String(port)], port, { MOTO_IAM_LOAD_MANAGED_POLICIES: "true" });
+}
+
+/** utime + stime from /proc/<pid>/stat, in ms (clock ticks are 10 ms on Linux). */
+export function processCpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  // The command name may contain spaces; fields are counted after its closing parenthesis.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}

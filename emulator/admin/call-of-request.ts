@@ -1,0 +1,95 @@
+import type { CallInput } from "../iam/permissions/call-input.js";
+import type { RouteInfo } from "../core/service.js";
+
+/** The operation and input a request asks for, as the IAM evaluator reads them. */
+export interface DecodedCall {
+  service: string;
+  operation: string;
+  input: CallInput;
+}
+
+function json(body: Buffer): CallInput {
+  if (body.length === 0) return {};
+  try {
+    const v: unknown = JSON.parse(body.toString("utf8"));
+    return v && typeof v === "object" && !Array.isArray(v) ? (v as CallInput) : {};
+  } catch {
+    // the service itself answers a malformed body with its own error
+    return {};
+  }
+}
+
+function form(body: Buffer, query: URLSearchParams): CallInput {
+  const params: Record<string, string> = Object.fromEntries(query);
+  for (const [k, v] of new URLSearchParams(body.toString("utf8"))) params[k] = v;
+  return params;
+}
+
+const LAMBDA_ROUTES: [string, RegExp, string][] = [
+  ["POST", /^\/2015-03-31\/functions\/([^/]+)\/invocations\/?$/, "Invoke"],
+  ["POST", /^\/2014-11-13\/functions\/([^/]+)\/invoke-async\/?$/, "InvokeAsync"],
+  ["GET", /^\/2015-03-31\/functions\/([^/]+)\/configuration\/?$/, "GetFunctionConfiguration"],
+  ["PUT", /^\/2015-03-31\/functions\/([^/]+)\/configuration\/?$/, "UpdateFunctionConfiguration"],
+  ["PUT", /^\/2015-03-31\/functions\/([^/]+)\/code\/?$/, "UpdateFunctionCode"],
+  ["POST", /^\/2015-03-31\/functions\/([^/]+)\/policy\/?$/, "AddPermission"],
+  ["GET", /^\/2015-03-31\/functions\/([^/]+)\/policy\/?$/, "GetPolicy"],
+  ["DELETE", /^\/2015-03-31\/functions\/([^/]+)\/policy\/[^/]+\/?$/, "RemovePermission"],
+  ["GET", /^\/2015-03-31\/functions\/([^/]+)\/?$/, "GetFunction"],
+  ["DELETE", /^\/2015-03-31\/functions\/([^/]+)\/?$/, "DeleteFunction"],
+  ["GET", /^\/2015-03-31\/functions\/?$/, "ListFunctions"],
+  ["POST", /^\/2015-03-31\/functions\/?$/, "CreateFunction"],
+  ["GET", /^\/2015-03-31\/event-source-mappings\/?$/, "ListEventSourceMappings"],
+  ["POST", /^\/2015-03-31\/event-source-mappings\/?$/, "CreateEventSourceMapping"],
+  ["GET", /^\/2015-03-31\/event-source-mappings\/([^/]+)\/?$/, "GetEventSourceMapping"],
+  ["PUT", /^\/2015-03-31\/event-source-mappings\/([^/]+)\/?$/, "UpdateEventSourceMapping"],
+  ["DELETE", /^\/2015-03-31\/event-source-mappings\/([^/]+)\/?$/, "DeleteEventSourceMapping"],
+  ["PUT", /^\/2019-09-25\/functions\/([^/]+)\/event-invoke-config\/?$/, "PutFunctionEventInvokeConfig"],
+  ["GET", /^\/2019-09-25\/functions\/([^/]+)\/event-invoke-config\/?$/, "GetFunctionEventInvokeConfig"],
+];
+
+const SESV2_ROUTES: [string, RegExp, string][] = [
+  ["POST", /^\/v2\/email\/outbound-emails\/?$/, "SendEmail"],
+  ["GET", /^\/v2\/email\/identities\/?$/, "ListEmailIdentities"],
+  ["POST", /^\/v2\/email\/identities\/?$/, "CreateEmailIdentity"],
+  ["GET", /^\/v2\/email\/identities\/([^/]+)\/?$/, "GetEmailIdentity"],
+  ["DELETE", /^\/v2\/email\/identities\/([^/]+)\/?$/, "DeleteEmailIdentity"],
+  ["GET", /^\/v2\/email\/account\/?$/, "GetAccount"],
+];
+
+function rest(routes: [string, RegExp, string][], route: RouteInfo): { operation: string; param?: string } | undefined {
+  for (const [method, pattern, operation] of routes) {
+    const m = route.method === method ? pattern.exec(route.path) : null;
+    if (m) return { operation, param: m[1] ? decodeURIComponent(m[1]) : undefined };
+  }
+  return undefined;
+}
+
+/**
+ * Decodes what IAM needs of a call from its wire form: the JSON protocols by
+ * X-Amz-Target, awsQuery by Action, Lambda and SES v2 by their REST paths.
+ * Undefined when the request is not an API call of a checked service (the
+ * mailbox, signing certificate...).
+ */
+export function callOfRequest(serviceName: string, route: RouteInfo, body: Buffer): DecodedCall | undefined {
+  if (route.target) {
+    const operation = route.target.slice(route.target.lastIndexOf(".") + 1);
+    return { service: serviceName, operation, input: json(body) };
+  }
+  if (serviceName === "lambda") {
+    const hit = rest(LAMBDA_ROUTES, route);
+    if (!hit) return undefined;
+    const input: CallInput = { ...json(body), ...Object.fromEntries(route.query) };
+    if (hit.param !== undefined) input[hit.operation.includes("EventSourceMapping") ? "UUID" : "FunctionName"] = hit.param;
+    return { service: "lambda", operation: hit.operation, input };
+  }
+  if (route.path.startsWith("/v2/email/")) {
+    const hit = rest(SESV2_ROUTES, route);
+    const input: CallInput = json(body);
+    if (hit?.param !== undefined) input.EmailIdentity = hit.param;
+    return { service: "sesv2", operation: hit?.operation ?? `${route.method}${route.path}`, input };
+  }
+  const input = form(body, route.query);
+  const action = input.Action;
+  if (typeof action !== "string") return undefined;
+  return { service: serviceName, operation: action, input };
+}

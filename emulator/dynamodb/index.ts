@@ -1,0 +1,83 @@
+import { join } from "node:path";
+import { mkdir } from "node:fs/promises";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { isAwsError } from "../core/aws-error.js";
+import type { CallContext, RouteInfo, Service } from "../core/service.js";
+import { readJson, sendJson } from "../wire/aws-json.js";
+import { DYNAMODB_TARGET_PREFIX, startDynalite, type DynaliteBackend } from "./dynalite-backend.js";
+import { handOverToDynalite } from "./hand-over.js";
+import { sendDynamoError } from "./errors.js";
+import { RwLock } from "./rw-lock.js";
+import { createTransactions } from "./transactions.js";
+import { createTtl } from "./ttl.js";
+
+export interface DynamoDbOptions {
+  /** LevelDB lives in `<stateDir>/dynamodb`; in memory when absent */
+  stateDir?: string;
+  /** how often expired TTL items are deleted (default 1000 ms) */
+  ttlSweepMs?: number;
+  /** errors from the background sweeper */
+  onError?: (err: unknown) => void;
+}
+
+/** An operation dynalite lacks, handled here with the body read and parsed. */
+type ExtraOperation = (input: Record<string, unknown>) => Promise<unknown>;
+
+export interface DynamoDb {
+  service: Service;
+  /** dynalite's own loopback URL (internal calls, benchmarks) */
+  dynaliteUrl: string;
+  /** runs one TTL sweep now */
+  sweepTtl(): Promise<void>;
+}
+
+/**
+ * DynamoDB: dynalite mounted behind the router. Requests go to dynalite's
+ * handler as raw streams; only the operations dynalite lacks are read here.
+ */
+export async function createDynamoDb(opts: DynamoDbOptions = {}): Promise<DynamoDb> {
+  let path: string | undefined;
+  if (opts.stateDir) {
+    path = join(opts.stateDir, "dynamodb");
+    await mkdir(path, { recursive: true });
+  }
+  const backend: DynaliteBackend = await startDynalite({ path });
+  const lock = new RwLock();
+  const transactions = createTransactions(backend, lock);
+  const ttl = createTtl(backend, lock, opts.onError ?? (() => undefined));
+  ttl.start(opts.ttlSweepMs ?? 1000);
+
+  const extras = new Map<string, ExtraOperation>([
+    ["TransactWriteItems", transactions.transactWriteItems],
+    ["TransactGetItems", transactions.transactGetItems],
+    ["UpdateTimeToLive", ttl.updateTimeToLive],
+    ["DescribeTimeToLive", ttl.describeTimeToLive],
+  ]);
+
+  const service: Service = {
+    name: "dynamodb",
+    claims: (route: RouteInfo) => route.target?.startsWith("DynamoDB_") === true,
+    async handle(req: IncomingMessage, res: ServerResponse, route: RouteInfo, ctx: CallContext) {
+      const target = route.target!;
+      const extra = target.startsWith(DYNAMODB_TARGET_PREFIX) ? extras.get(target.slice(DYNAMODB_TARGET_PREFIX.length)) : undefined;
+      if (extra) {
+        try {
+          sendJson(res, ctx, await extra(await readJson(req)));
+        } catch (err) {
+          if (!isAwsError(err)) throw err;
+          sendDynamoError(res, ctx, err);
+        }
+        return;
+      }
+      handOverToDynalite(backend.handle, req, res, ctx, lock);
+    },
+    snapshot: () => ttl.snapshot(),
+    restore: (state) => ttl.restore(state),
+    status: () => ({ storage: path ? `leveldb:${path}` : "memory", ttlTables: ttl.enabledCount() }),
+    async close() {
+      await ttl.stop();
+      await backend.close();
+    },
+  };
+  return { service, dynaliteUrl: backend.url, sweepTtl: ttl.sweep };
+}

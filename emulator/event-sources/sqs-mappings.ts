@@ -1,0 +1,197 @@
+import { randomUUID } from "node:crypto";
+import { AwsError } from "../core/aws-error.js";
+import type { SqsModel } from "../sqs/model.js";
+import type { ReceivedMessage } from "../sqs/queue.js";
+import { failedMessageIds, sqsRecord } from "./sqs-event.js";
+
+export interface MappingInput {
+  functionArn: string;
+  eventSourceArn: string;
+  batchSize?: number;
+  maximumBatchingWindowInSeconds?: number;
+  functionResponseTypes?: string[];
+  enabled?: boolean;
+}
+
+export interface Mapping {
+  uuid: string;
+  functionArn: string;
+  eventSourceArn: string;
+  batchSize: number;
+  maximumBatchingWindowInSeconds: number;
+  functionResponseTypes: string[];
+  enabled: boolean;
+  lastModified: number;
+  lastProcessingResult: string;
+}
+
+export interface MappingInvoker {
+  invoke(functionArn: string, payload: string): Promise<{ payload: string; functionError?: string }>;
+}
+
+export interface SqsMappingsOptions {
+  sqs: SqsModel;
+  lambda: () => MappingInvoker | undefined;
+  region: string;
+  /** a failed poll or invocation, for the cloud's log */
+  onError?: (message: string) => void;
+}
+
+/**
+ * Lambda event source mappings for SQS: one poller per mapping long-polls the
+ * queue in-process (so an event reaches the function within milliseconds),
+ * invokes the function with Lambda's SQS event, deletes what succeeded and
+ * leaves failures to return after the visibility timeout (and reach the
+ * dead-letter queue after maxReceiveCount).
+ */
+export class SqsEventSourceMappings {
+  private readonly mappings = new Map<string, Mapping>();
+  private readonly pollers = new Map<string, AbortController>();
+
+  constructor(private readonly opts: SqsMappingsOptions) {}
+
+  create(input: MappingInput): Mapping {
+    if (!this.opts.sqs.queueByArn(input.eventSourceArn)) throw new AwsError("InvalidParameterValueException", `Error occurred while ReceiveMessage. SQS Error Code: AWS.SimpleQueueService.NonExistentQueue. The queue ${input.eventSourceArn} does not exist.`);
+    const batchSize = input.batchSize ?? 10;
+    const window = input.maximumBatchingWindowInSeconds ?? 0;
+    if (batchSize < 1 || batchSize > 10_000) throw new AwsError("InvalidParameterValueException", "BatchSize must be between 1 and 10000");
+    if (batchSize > 10 && window < 1) throw new AwsError("InvalidParameterValueException", "Maximum batch window in seconds must be greater than 0 if maximum batch size is greater than 10");
+    const mapping: Mapping = {
+      uuid: randomUUID(),
+      functionArn: input.functionArn,
+      eventSourceArn: input.eventSourceArn,
+      batchSize,
+      maximumBatchingWindowInSeconds: window,
+      functionResponseTypes: input.functionResponseTypes ?? [],
+      enabled: input.enabled ?? true,
+      lastModified: Date.now(),
+      lastProcessingResult: "No records processed",
+    };
+    this.mappings.set(mapping.uuid, mapping);
+    if (mapping.enabled) this.start(mapping);
+    return mapping;
+  }
+
+  update(uuid: string, change: Partial<Omit<MappingInput, "eventSourceArn">>): Mapping {
+    const m = this.require(uuid);
+    this.stop(uuid);
+    if (change.functionArn) m.functionArn = change.functionArn;
+    if (change.batchSize !== undefined) m.batchSize = change.batchSize;
+    if (change.maximumBatchingWindowInSeconds !== undefined) m.maximumBatchingWindowInSeconds = change.maximumBatchingWindowInSeconds;
+    if (change.functionResponseTypes) m.functionResponseTypes = change.functionResponseTypes;
+    if (change.enabled !== undefined) m.enabled = change.enabled;
+    m.lastModified = Date.now();
+    if (m.enabled) this.start(m);
+    return m;
+  }
+
+  delete(uuid: string): Mapping {
+    const m = this.require(uuid);
+    this.stop(uuid);
+    this.mappings.delete(uuid);
+    return m;
+  }
+
+  get(uuid: string): Mapping | undefined {
+    return this.mappings.get(uuid);
+  }
+
+  list(filter: { functionArn?: string; eventSourceArn?: string } = {}): Mapping[] {
+    return [...this.mappings.values()].filter(
+      (m) => (!filter.functionArn || m.functionArn === filter.functionArn || m.functionArn.endsWith(`:function:${filter.functionArn}`)) && (!filter.eventSourceArn || m.eventSourceArn === filter.eventSourceArn),
+    );
+  }
+
+  /** The Lambda API's view (ListEventSourceMappings / GetEventSourceMapping). */
+  describe(m: Mapping): Record<string, unknown> {
+    return {
+      UUID: m.uuid,
+      BatchSize: m.batchSize,
+      MaximumBatchingWindowInSeconds: m.maximumBatchingWindowInSeconds,
+      EventSourceArn: m.eventSourceArn,
+      FunctionArn: m.functionArn,
+      LastModified: m.lastModified / 1000,
+      LastProcessingResult: m.lastProcessingResult,
+      State: m.enabled ? "Enabled" : "Disabled",
+      StateTransitionReason: "USER_INITIATED",
+      FunctionResponseTypes: m.functionResponseTypes,
+    };
+  }
+
+  close(): void {
+    for (const uuid of [...this.pollers.keys()]) this.stop(uuid);
+  }
+
+  private require(uuid: string): Mapping {
+    const m = this.mappings.get(uuid);
+    if (!m) throw new AwsError("ResourceNotFoundException", `The resource you requested does not exist. (Service: Lambda, Status Code: 404)`, 404);
+    return m;
+  }
+
+  private stop(uuid: string): void {
+    this.pollers.get(uuid)?.abort();
+    this.pollers.delete(uuid);
+  }
+
+  private start(m: Mapping): void {
+    const abort = new AbortController();
+    this.pollers.set(m.uuid, abort);
+    void this.poll(m, abort.signal);
+  }
+
+  private async collect(m: Mapping, signal: AbortSignal): Promise<ReceivedMessage[]> {
+    const batch: ReceivedMessage[] = [];
+    // the first receive waits as long as needed; then the batching window may gather more
+    batch.push(...(await this.opts.sqs.receiveByArn(m.eventSourceArn, { maxMessages: Math.min(10, m.batchSize), waitSeconds: 20, signal })));
+    if (batch.length === 0 || m.maximumBatchingWindowInSeconds === 0) return batch;
+    const deadline = Date.now() + m.maximumBatchingWindowInSeconds * 1000;
+    while (batch.length < m.batchSize && Date.now() < deadline && !signal.aborted) {
+      const wait = Math.max(0, Math.min(20, (deadline - Date.now()) / 1000));
+      const more = await this.opts.sqs.receiveByArn(m.eventSourceArn, { maxMessages: Math.min(10, m.batchSize - batch.length), waitSeconds: wait, signal });
+      if (more.length === 0) break;
+      batch.push(...more);
+    }
+    return batch;
+  }
+
+  private async poll(m: Mapping, signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      let batch: ReceivedMessage[];
+      try {
+        batch = await this.collect(m, signal);
+      } catch (e) {
+        if (signal.aborted) return;
+        this.opts.onError?.(`event source mapping ${m.uuid}: receive from ${m.eventSourceArn} failed: ${(e as Error).message}`);
+        await new Promise((r) => setTimeout(r, 1000));
+        continue;
+      }
+      if (batch.length === 0 || signal.aborted) continue;
+      const lambda = this.opts.lambda();
+      if (!lambda) continue;
+      const event = { Records: batch.map((r) => sqsRecord(r, m.eventSourceArn, this.opts.region)) };
+      let failed: Set<string>;
+      try {
+        const result = await lambda.invoke(m.functionArn, JSON.stringify(event));
+        failed = failedMessageIds(
+          batch.map((r) => r.message.id),
+          result,
+          m.functionResponseTypes.includes("ReportBatchItemFailures"),
+        );
+        m.lastProcessingResult = failed.size === 0 ? "OK" : `${failed.size} of ${batch.length} records failed`;
+        if (result.functionError) this.opts.onError?.(`event source mapping ${m.uuid}: ${m.functionArn} failed: ${result.payload.slice(0, 300)}`);
+      } catch (e) {
+        failed = new Set(batch.map((r) => r.message.id));
+        m.lastProcessingResult = `PROBLEM: ${(e as Error).message}`;
+        this.opts.onError?.(`event source mapping ${m.uuid}: invoking ${m.functionArn} failed: ${(e as Error).message}`);
+      }
+      for (const r of batch) {
+        if (failed.has(r.message.id)) continue;
+        try {
+          this.opts.sqs.deleteByArn(m.eventSourceArn, r.receiptHandle);
+        } catch {
+          // the receipt expired (the function ran past the visibility timeout): SQS redelivers, as on AWS
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,19 @@
+/**
+ * The IAM evaluator of the embedded cloud. Services call checkCall before an
+ * operation; the stack loader fills a PrincipalRegistry; SNS asks
+ * queueAcceptsFromTopic before delivering; Lambda asks
+ * serviceAllowedByResourcePolicy before API Gateway invokes a function.
+ */
+export { accessDeniedError, accessDeniedMessage, type Denial } from "./access-denied.js";
+export { authorizeCall, checkCall, type CallAuthorization, type CallToCheck } from "./authorize.js";
+export { describeStatement, evaluate, type Decision, type EvaluationRequest, type MatchedStatement, type NamedPolicy, type PolicySet } from "./evaluate.js";
+export { functionAccessKeyId, functionCredentials, type SessionCredentials } from "./function-credentials.js";
+export { isAwsManagedPolicyArn, managedPolicy, MANAGED_POLICY_ARNS } from "./managed-policies.js";
+export { parsePolicy, PolicyError, type PolicyDocument, type PolicyKind, type Statement } from "./policy.js";
+export { PrincipalRegistry, roleNameFromArn, type Principal, type PrincipalRegistryOptions, type RegistrySnapshot } from "./principals.js";
+export { queueAcceptsFromTopic, type QueueDeliveryCheck } from "./queue-policy.js";
+export { requiredPermissions, type RequiredPermission, type ServiceCall } from "./required-permissions.js";
+export { serviceAllowedByResourcePolicy, type ServiceAccessRequest } from "./service-access.js";
+export { iamResourceProviders } from "./stack-providers.js";
+export { checkEventSourceMappingRole } from "./event-source-permissions.js";
+export { functionMayWriteLogs, type LoggingCheck } from "./function-logging.js";

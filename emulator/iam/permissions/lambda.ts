@@ -1,0 +1,32 @@
+import { AwsError } from "../../core/aws-error.js";
+import { str } from "./call-input.js";
+import { same, type RequiredPermission, type ServiceCall } from "./required-permission.js";
+
+/** Operations whose IAM action is not `lambda:<Operation>`. */
+const ACTIONS: Record<string, string> = {
+  Invoke: "lambda:InvokeFunction",
+  InvokeAsync: "lambda:InvokeFunction",
+  InvokeWithResponseStream: "lambda:InvokeFunction",
+};
+
+const ACCOUNT_WIDE = new Set(["ListFunctions", "ListEventSourceMappings", "CreateEventSourceMapping", "GetAccountSettings", "ListLayers"]);
+
+/** Lambda: on the function ARN, qualified when the call names a version or alias. */
+export function lambdaPermissions(call: ServiceCall): RequiredPermission[] {
+  const { operation, input } = call;
+  const action = ACTIONS[operation] ?? `lambda:${operation}`;
+  if (ACCOUNT_WIDE.has(operation)) return same("lambda", call, "*");
+  const uuid = str(input, "UUID");
+  if (uuid) return [{ action, resource: `arn:aws:lambda:${call.region}:${call.accountId}:event-source-mapping:${uuid}` }];
+  const ref = str(input, "FunctionName");
+  if (!ref) throw new AwsError("ValidationException", "1 validation error detected: Value null at 'functionName' failed to satisfy constraint: Member must not be null");
+  return [{ action, resource: functionArn(call, ref, str(input, "Qualifier")) }];
+}
+
+/** `name`, `name:qualifier`, `123456789012:function:name[:q]` or the full ARN -> the ARN IAM checks. */
+function functionArn(call: ServiceCall, ref: string, qualifier: string | undefined): string {
+  const m = /^(?:arn:[^:]+:lambda:([^:]+):)?(?:(\d{12}):function:)?([A-Za-z0-9_-]+)(?::([A-Za-z0-9$_-]+))?$/.exec(ref);
+  if (!m) throw new AwsError("ValidationException", `1 validation error detected: Value '${ref}' at 'functionName' failed to satisfy constraint: Member must be a function name or ARN`);
+  const q = qualifier ?? m[4];
+  return `arn:aws:lambda:${m[1] ?? call.region}:${m[2] ?? call.accountId}:function:${m[3]}${q ? `:${q}` : ""}`;
+}

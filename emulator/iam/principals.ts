@@ -1,0 +1,283 @@
+import { AwsError } from "../core/aws-error.js";
+import { evaluate, type NamedPolicy } from "./evaluate.js";
+import { awsStyleId, functionCredentials, type SessionCredentials } from "./function-credentials.js";
+import { isAwsManagedPolicyArn, managedPolicy, MANAGED_POLICY_ARNS } from "./managed-policies.js";
+import { parsePolicy, type PolicyDocument, type PolicyKind } from "./policy.js";
+
+/**
+ * Who a request's credentials belong to, and which identity policies apply.
+ *
+ * The stack loader feeds it the IAM part of a stack (roles, inline policies,
+ * customer managed policies, attachments) and registers each Lambda function
+ * with its role; the Lambda runtime hands the function the credentials
+ * returned here. Policies are looked up when a call is checked, so a changed
+ * role takes effect on the next call. Credentials it does not know are the
+ * account root: ordinary SDK and CLI users are never restricted.
+ */
+
+export interface Principal {
+  kind: "root" | "assumed-role";
+  /** what AWS puts in "User: <arn> is not authorized": the session ARN for a function */
+  arn: string;
+  accountId: string;
+  /** aws:userid: "AROA...:<function>" for a function session, the account id for root */
+  userId: string;
+  roleName?: string;
+  /** the role's own ARN (aws:PrincipalArn), path included */
+  roleArn?: string;
+  sessionName?: string;
+}
+
+/** A parsed document and the JSON it came from, kept for snapshots. */
+interface Kept {
+  doc: PolicyDocument;
+  json: string;
+}
+
+interface Role {
+  name: string;
+  arn: string;
+  /** who may assume the role (assume_role_policy); undefined when the caller never said */
+  trust?: Kept;
+  inline: Map<string, Kept>;
+  attached: Set<string>;
+}
+
+/** JSON-serialisable state, for the cloud's state directory. */
+export interface RegistrySnapshot {
+  roles: { name: string; path: string; assumeRolePolicy?: string; inline: Record<string, string>; attached: string[] }[];
+  policies: { arn: string; policy: string }[];
+  functions: { functionName: string; roleArn: string }[];
+}
+
+export interface PrincipalRegistryOptions {
+  accountId?: string;
+  /** false turns enforcement off: every call is allowed (the cloud's --no-iam flag) */
+  enforce?: boolean;
+}
+
+export class PrincipalRegistry {
+  readonly accountId: string;
+  enforce: boolean;
+  private readonly roles = new Map<string, Role>();
+  private readonly customerPolicies = new Map<string, Kept>();
+  private readonly functions = new Map<string, { functionName: string; roleArn: string }>();
+  private readonly keyOfFunction = new Map<string, string>();
+  /** principal and policies per access key, dropped on any change to roles, policies or functions */
+  private readonly resolved = new Map<string, { principal: Principal; policies: NamedPolicy[] }>();
+
+  constructor(options: PrincipalRegistryOptions = {}) {
+    this.accountId = options.accountId ?? "000000000000";
+    this.enforce = options.enforce ?? true;
+  }
+
+  /**
+   * Create or update a role. `path` as in IAM ("/" by default, or
+   * "/service-role/"); `assumeRolePolicy` is the trust policy, validated as
+   * IAM does (throws PolicyError when malformed).
+   */
+  putRole(name: string, options: { path?: string; assumeRolePolicy?: string | object } = {}): string {
+    this.resolved.clear();
+    const path = options.path ?? "/";
+    if (!/^\/([\w+=,.@-]+\/)*$/.test(path)) throw new AwsError("ValidationError", `Role path "${path}" must begin and end with "/", e.g. "/service-role/"`);
+    const arn = `arn:aws:iam::${this.accountId}:role${path}${name}`;
+    const trust = options.assumeRolePolicy === undefined ? undefined : keep(options.assumeRolePolicy, "resource");
+    const existing = this.roles.get(name);
+    if (existing) {
+      existing.arn = arn;
+      existing.trust = trust;
+    } else this.roles.set(name, { name, arn, trust, inline: new Map(), attached: new Set() });
+    return arn;
+  }
+
+  /** Does the role's trust policy let this service (e.g. "lambda.amazonaws.com") assume it? Unknown when the role has none. */
+  roleTrustsService(roleName: string, service: string): boolean | undefined {
+    const role = this.roles.get(roleName);
+    if (!role?.trust) return undefined;
+    return evaluate(
+      { action: "sts:AssumeRole", resource: role.arn, principalService: service },
+      { identityPolicies: [], resourcePolicy: { name: `trust policy of ${role.arn}`, document: role.trust.doc } },
+    ).allowed;
+  }
+
+  deleteRole(name: string): void {
+    this.resolved.clear();
+    this.roles.delete(name);
+  }
+
+  /** An inline policy (`aws_iam_role_policy`, or `inline_policy` on `aws_iam_role`). Throws PolicyError when malformed. */
+  putRolePolicy(roleName: string, policyName: string, document: string | object): void {
+    this.resolved.clear();
+    this.role(roleName).inline.set(policyName, keep(document, "identity"));
+  }
+
+  deleteRolePolicy(roleName: string, policyName: string): void {
+    this.resolved.clear();
+    this.roles.get(roleName)?.inline.delete(policyName);
+  }
+
+  /** A customer managed policy (`aws_iam_policy`). Returns its ARN. */
+  putPolicy(name: string, document: string | object, options: { path?: string } = {}): string {
+    this.resolved.clear();
+    const arn = `arn:aws:iam::${this.accountId}:policy${options.path ?? "/"}${name}`;
+    this.customerPolicies.set(arn, keep(document, "identity"));
+    return arn;
+  }
+
+  deletePolicy(arn: string): void {
+    this.resolved.clear();
+    this.customerPolicies.delete(arn);
+  }
+
+  /** `aws_iam_role_policy_attachment`, or `managed_policy_arns` on a role. */
+  attachRolePolicy(roleName: string, policyArn: string): void {
+    this.resolved.clear();
+    if (!this.policyDocument(policyArn)) {
+      const known = isAwsManagedPolicyArn(policyArn)
+        ? ` The embedded cloud carries these AWS managed policies: ${MANAGED_POLICY_ARNS.join(", ")}; use one of them or a customer managed policy (aws_iam_policy).`
+        : " Create it (aws_iam_policy) before attaching it.";
+      throw new AwsError("NoSuchEntity", `Policy ${policyArn} does not exist or is not attachable.${known}`, 404);
+    }
+    this.role(roleName).attached.add(policyArn);
+  }
+
+  detachRolePolicy(roleName: string, policyArn: string): void {
+    this.resolved.clear();
+    this.roles.get(roleName)?.attached.delete(policyArn);
+  }
+
+  /**
+   * A Lambda function and its execution role (the function's `role` attribute,
+   * a role ARN). Returns the credentials the function's code must run with.
+   */
+  registerFunction(functionName: string, roleArn: string): SessionCredentials {
+    this.resolved.clear();
+    const roleName = roleNameFromArn(roleArn);
+    // Lambda refuses a role it cannot assume when the function is created; so do we.
+    if (this.roleTrustsService(roleName, "lambda.amazonaws.com") === false) {
+      throw new AwsError(
+        "InvalidParameterValueException",
+        `The role defined for the function cannot be assumed by Lambda. The trust policy (assume_role_policy) of ${roleArn} must allow sts:AssumeRole to the service principal lambda.amazonaws.com.`,
+      );
+    }
+    const previous = this.keyOfFunction.get(functionName);
+    if (previous) this.functions.delete(previous);
+    const creds = functionCredentials(this.accountId, functionName);
+    this.functions.set(creds.accessKeyId, { functionName, roleArn });
+    this.keyOfFunction.set(functionName, creds.accessKeyId);
+    return creds;
+  }
+
+  unregisterFunction(functionName: string): void {
+    this.resolved.clear();
+    const key = this.keyOfFunction.get(functionName);
+    if (key) this.functions.delete(key);
+    this.keyOfFunction.delete(functionName);
+  }
+
+  /** A registered function's principal and policies, or undefined if no such function is registered. */
+  resolveFunction(functionName: string): { principal: Principal; policies: NamedPolicy[] } | undefined {
+    const key = this.keyOfFunction.get(functionName);
+    return key ? this.resolve(key) : undefined;
+  }
+
+  /** The principal behind an access key id; unknown or missing keys are the account root. */
+  principalFor(accessKeyId: string | undefined): Principal {
+    return this.resolve(accessKeyId).principal;
+  }
+
+  /** The principal and its identity policies in one lookup, cached until the next change. */
+  resolve(accessKeyId: string | undefined): { principal: Principal; policies: NamedPolicy[] } {
+    const key = accessKeyId ?? "";
+    let hit = this.resolved.get(key);
+    if (!hit) {
+      const principal = this.lookupPrincipal(accessKeyId);
+      hit = { principal, policies: this.identityPoliciesOf(principal) };
+      // Unknown keys are all root; caching each would let arbitrary keys grow the map.
+      if (principal.kind !== "root") this.resolved.set(key, hit);
+    }
+    return hit;
+  }
+
+  private lookupPrincipal(accessKeyId: string | undefined): Principal {
+    const fn = accessKeyId ? this.functions.get(accessKeyId) : undefined;
+    if (!fn) return { kind: "root", arn: `arn:aws:iam::${this.accountId}:root`, accountId: this.accountId, userId: this.accountId };
+    const roleName = roleNameFromArn(fn.roleArn);
+    const roleArn = this.roles.get(roleName)?.arn ?? fn.roleArn;
+    const roleId = awsStyleId("AROA", 17, this.accountId, roleName);
+    return {
+      kind: "assumed-role",
+      arn: `arn:aws:sts::${this.accountId}:assumed-role/${roleName}/${fn.functionName}`,
+      accountId: this.accountId,
+      userId: `${roleId}:${fn.functionName}`,
+      roleName,
+      roleArn,
+      sessionName: fn.functionName,
+    };
+  }
+
+  /** The identity policies of a principal's role: inline first, then attached, in the order they were added. */
+  identityPoliciesOf(principal: Principal): NamedPolicy[] {
+    if (!principal.roleName) return [];
+    const role = this.roles.get(principal.roleName);
+    if (!role) return [];
+    const out: NamedPolicy[] = [];
+    for (const [name, kept] of role.inline) out.push({ name: `${role.arn} (inline policy ${name})`, document: kept.doc });
+    for (const arn of role.attached) {
+      const document = this.policyDocument(arn);
+      if (document) out.push({ name: arn, document });
+    }
+    return out;
+  }
+
+  private policyDocument(arn: string): PolicyDocument | undefined {
+    return isAwsManagedPolicyArn(arn) ? managedPolicy(arn) : this.customerPolicies.get(arn)?.doc;
+  }
+
+  snapshot(): RegistrySnapshot {
+    return {
+      roles: [...this.roles.values()].map((r) => ({
+        name: r.name,
+        path: r.arn.slice(r.arn.indexOf(":role/") + ":role".length, r.arn.length - r.name.length),
+        ...(r.trust ? { assumeRolePolicy: r.trust.json } : {}),
+        inline: Object.fromEntries([...r.inline].map(([n, k]) => [n, k.json])),
+        attached: [...r.attached],
+      })),
+      policies: [...this.customerPolicies].map(([arn, k]) => ({ arn, policy: k.json })),
+      functions: [...this.functions.values()].map((f) => ({ ...f })),
+    };
+  }
+
+  /** Replace everything with a snapshot's content; policies are validated again. */
+  restore(snapshot: RegistrySnapshot): void {
+    this.resolved.clear();
+    this.roles.clear();
+    this.customerPolicies.clear();
+    this.functions.clear();
+    this.keyOfFunction.clear();
+    for (const p of snapshot.policies) this.customerPolicies.set(p.arn, keep(p.policy, "identity"));
+    for (const r of snapshot.roles) {
+      this.putRole(r.name, { path: r.path, assumeRolePolicy: r.assumeRolePolicy });
+      for (const [name, json] of Object.entries(r.inline)) this.putRolePolicy(r.name, name, json);
+      for (const arn of r.attached) this.attachRolePolicy(r.name, arn);
+    }
+    for (const f of snapshot.functions) this.registerFunction(f.functionName, f.roleArn);
+  }
+
+  private role(name: string): Role {
+    const role = this.roles.get(name);
+    if (!role) throw new AwsError("NoSuchEntity", `The role with name ${name} cannot be found. Create the role (aws_iam_role) before adding policies to it.`, 404);
+    return role;
+  }
+}
+
+function keep(document: string | object, kind: PolicyKind): Kept {
+  return { doc: parsePolicy(document, kind), json: typeof document === "string" ? document : JSON.stringify(document) };
+}
+
+/** `arn:aws:iam::123456789012:role/service-role/get-movie-role` -> `get-movie-role` */
+export function roleNameFromArn(roleArn: string): string {
+  const m = /^arn:[^:]+:iam::\d{12}:role\/(?:[^/]+\/)*([^/]+)$/.exec(roleArn);
+  if (!m) throw new AwsError("ValidationException", `"${roleArn}" is not a role ARN; expected arn:aws:iam::<account>:role/<name>`);
+  return m[1]!;
+}

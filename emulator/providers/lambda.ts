@@ -1,0 +1,210 @@
+import { isAwsError } from "../core/aws-error.js";
+import type { FunctionConfiguration, FunctionSettings } from "../lambda/function-config.js";
+import type { ResourceContext, ResourceProvider, ResourceProviders } from "../stack/engine.js";
+import { StackError } from "../stack/errors.js";
+import type { ValueObject } from "../stack/value.js";
+import { block, bool, need, num, str, stringMap, strings } from "./args.js";
+import type { ProviderDeps } from "./deps.js";
+
+/** Arguments that change the configuration, not the code. */
+const CONFIG_ARGS = ["role", "handler", "runtime", "description", "timeout", "memory_size", "environment", "dead_letter_config", "tracing_config", "ephemeral_storage", "logging_config", "architectures"];
+const CODE_ARGS = ["filename", "source_code_hash"];
+
+function settingsOf(args: ValueObject): FunctionSettings {
+  const s: FunctionSettings = {};
+  if (str(args.role)) s.Role = str(args.role);
+  if (str(args.handler)) s.Handler = str(args.handler);
+  if (str(args.runtime)) s.Runtime = str(args.runtime);
+  s.Description = str(args.description) ?? "";
+  s.Timeout = num(args.timeout) ?? 3;
+  s.MemorySize = num(args.memory_size) ?? 128;
+  s.Environment = { Variables: stringMap(block(args.environment)?.variables) };
+  const dlq = str(block(args.dead_letter_config)?.target_arn);
+  s.DeadLetterConfig = { TargetArn: dlq };
+  const tracing = str(block(args.tracing_config)?.mode);
+  if (tracing === "Active" || tracing === "PassThrough") s.TracingConfig = { Mode: tracing };
+  const storage = num(block(args.ephemeral_storage)?.size);
+  if (storage) s.EphemeralStorage = { Size: storage };
+  const logging = block(args.logging_config);
+  if (logging) {
+    const format = str(logging.log_format);
+    s.LoggingConfig = { LogFormat: format === "JSON" ? "JSON" : "Text", LogGroup: str(logging.log_group) };
+  }
+  if (strings(args.architectures).length > 0) s.Architectures = strings(args.architectures);
+  return s;
+}
+
+function functionAttributes(c: FunctionConfiguration, args: ValueObject, ctx: ResourceContext): ValueObject {
+  return {
+    id: c.FunctionName,
+    arn: c.FunctionArn,
+    invoke_arn: `arn:${ctx.partition}:apigateway:${ctx.region}:lambda:path/2015-03-31/functions/${c.FunctionArn}/invocations`,
+    qualified_arn: `${c.FunctionArn}:$LATEST`,
+    qualified_invoke_arn: `arn:${ctx.partition}:apigateway:${ctx.region}:lambda:path/2015-03-31/functions/${c.FunctionArn}:$LATEST/invocations`,
+    version: "$LATEST",
+    // Terraform keeps the hash it was given; AWS's own is code_sha256
+    source_code_hash: str(args.source_code_hash) ?? c.CodeSha256,
+    code_sha256: c.CodeSha256,
+    source_code_size: c.CodeSize,
+    last_modified: c.LastModified,
+    signing_job_arn: "",
+    signing_profile_version_arn: "",
+  };
+}
+
+function zipOf(args: ValueObject, ctx: ResourceContext): Buffer {
+  const file = str(args.filename);
+  if (!file) {
+    const other = ["s3_bucket", "image_uri"].find((k) => str(args[k]));
+    throw new StackError("ResourceFailed", `${ctx.address}: the embedded cloud runs functions from a zip in "filename" (a TerraformAsset)${other ? `; ${other} is not read` : ""}`);
+  }
+  return ctx.readAsset(file);
+}
+
+function functionProvider(deps: ProviderDeps): ResourceProvider {
+  return {
+    create(args, ctx) {
+      const name = need(args, "function_name", ctx);
+      const role = need(args, "role", ctx);
+      if ((str(args.package_type) ?? "Zip") !== "Zip") throw new StackError("ResourceFailed", `${ctx.address}: only Zip packages run in the embedded cloud`);
+      deps.iam.registerFunction(name, role);
+      try {
+        const s = settingsOf(args);
+        const c = deps.lambda.create({
+          ...s,
+          FunctionName: name,
+          Role: role,
+          Handler: need(args, "handler", ctx),
+          Runtime: need(args, "runtime", ctx),
+          DeadLetterConfig: s.DeadLetterConfig?.TargetArn ? s.DeadLetterConfig : undefined,
+          Code: { ZipFile: zipOf(args, ctx) },
+          Tags: stringMap(args.tags),
+        });
+        return functionAttributes(c, args, ctx);
+      } catch (e) {
+        deps.iam.unregisterFunction(name);
+        throw e;
+      }
+    },
+    update(args, prior, ctx, changed) {
+      const name = String(prior.attributes.function_name);
+      let c = deps.lambda.get(name);
+      if (changed.some((k) => CODE_ARGS.includes(k))) c = deps.lambda.updateCode(name, zipOf(args, ctx));
+      if (changed.some((k) => CONFIG_ARGS.includes(k))) {
+        if (changed.includes("role")) deps.iam.registerFunction(name, need(args, "role", ctx));
+        c = deps.lambda.updateConfiguration(name, settingsOf(args));
+      }
+      return functionAttributes(c, args, ctx);
+    },
+    async delete(prior) {
+      const name = String(prior.attributes.function_name);
+      deps.iam.unregisterFunction(name);
+      for (const m of deps.mappings.list({ functionArn: String(prior.attributes.arn) })) deps.mappings.delete(m.uuid);
+      if (deps.lambda.has(name)) await deps.lambda.delete(name);
+    },
+    replaceOn: ["function_name", "package_type"],
+  };
+}
+
+function permissionProvider(deps: ProviderDeps): ResourceProvider {
+  return {
+    create(args, ctx) {
+      const fn = need(args, "function_name", ctx);
+      const statementId = str(args.statement_id) ?? `terraform-${Date.now()}`;
+      deps.lambda.addPermission(fn, {
+        StatementId: statementId,
+        Action: need(args, "action", ctx),
+        Principal: need(args, "principal", ctx),
+        SourceArn: str(args.source_arn),
+        SourceAccount: str(args.source_account),
+        PrincipalOrgID: str(args.principal_org_id),
+        EventSourceToken: str(args.event_source_token),
+        FunctionUrlAuthType: str(args.function_url_auth_type),
+      });
+      return { id: statementId, statement_id: statementId };
+    },
+    delete(prior) {
+      const fn = String(prior.args.function_name);
+      try {
+        deps.lambda.removePermission(fn, String(prior.attributes.statement_id));
+      } catch (e) {
+        // the function (and its policy) went first
+        if (!isAwsError(e)) throw e;
+      }
+    },
+  };
+}
+
+function mappingProvider(deps: ProviderDeps): ResourceProvider {
+  const functionArnOf = (ref: string) => deps.lambda.get(ref).FunctionArn;
+  const attributes = (uuid: string): ValueObject => {
+    const m = deps.mappings.get(uuid)!;
+    return {
+      id: m.uuid,
+      uuid: m.uuid,
+      function_arn: m.functionArn,
+      state: m.enabled ? "Enabled" : "Disabled",
+      state_transition_reason: "USER_INITIATED",
+      last_modified: new Date(m.lastModified).toISOString(),
+      last_processing_result: m.lastProcessingResult,
+      arn: `arn:aws:lambda:${deps.lambda.region}:${deps.accountId}:event-source-mapping:${m.uuid}`,
+    };
+  };
+  return {
+    create(args, ctx) {
+      const source = need(args, "event_source_arn", ctx);
+      if (!source.startsWith("arn:aws:sqs:")) throw new StackError("ResourceFailed", `${ctx.address}: only SQS event sources are emulated (got ${source})`);
+      const m = deps.mappings.create({
+        functionArn: functionArnOf(need(args, "function_name", ctx)),
+        eventSourceArn: source,
+        batchSize: num(args.batch_size),
+        maximumBatchingWindowInSeconds: num(args.maximum_batching_window_in_seconds),
+        functionResponseTypes: strings(args.function_response_types),
+        enabled: bool(args.enabled) ?? true,
+      });
+      return attributes(m.uuid);
+    },
+    update(args, prior, ctx) {
+      const uuid = String(prior.attributes.uuid);
+      deps.mappings.update(uuid, {
+        functionArn: functionArnOf(need(args, "function_name", ctx)),
+        batchSize: num(args.batch_size) ?? 10,
+        maximumBatchingWindowInSeconds: num(args.maximum_batching_window_in_seconds) ?? 0,
+        functionResponseTypes: strings(args.function_response_types),
+        enabled: bool(args.enabled) ?? true,
+      });
+      return attributes(uuid);
+    },
+    delete(prior) {
+      const uuid = String(prior.attributes.uuid);
+      if (deps.mappings.get(uuid)) deps.mappings.delete(uuid);
+    },
+    replaceOn: ["event_source_arn"],
+  };
+}
+
+function logGroupProvider(deps: ProviderDeps): ResourceProvider {
+  const apply = (args: ValueObject, ctx: ResourceContext): ValueObject => {
+    const name = need(args, "name", ctx);
+    const arn = `arn:${ctx.partition}:logs:${ctx.region}:${deps.accountId}:log-group:${name}`;
+    deps.logGroups.set(name, { retentionInDays: num(args.retention_in_days), arn });
+    return { id: name, arn };
+  };
+  return {
+    create: apply,
+    update: (args, _prior, ctx) => apply(args, ctx),
+    delete(prior) {
+      deps.logGroups.delete(String(prior.attributes.name));
+    },
+    replaceOn: ["name", "name_prefix"],
+  };
+}
+
+export function lambdaProviders(deps: ProviderDeps): ResourceProviders {
+  return {
+    aws_lambda_function: functionProvider(deps),
+    aws_lambda_permission: permissionProvider(deps),
+    aws_lambda_event_source_mapping: mappingProvider(deps),
+    aws_cloudwatch_log_group: logGroupProvider(deps),
+  };
+}

@@ -1,0 +1,162 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { AwsError, isAwsError } from "../core/aws-error.js";
+import type { CallContext, RouteInfo, Service } from "../core/service.js";
+import { readJson } from "../wire/aws-json.js";
+import { readList, readQueryParams, readStructList, sendQueryError, sendQueryResult, type QueryParams } from "../wire/aws-query.js";
+import { escapeXml, toXml } from "../wire/xml.js";
+import type { SesModel, SesSnapshot } from "./model.js";
+import * as ops from "./operations.js";
+import { parseSendEmailV2 } from "./v2-input.js";
+
+const NAMESPACE = "http://ses.amazonaws.com/doc/2010-12-01/";
+export const MAILBOX_PATH = "/_aws/ses";
+const V2_SEND_PATH = "/v2/email/outbound-emails";
+
+const opt = (p: QueryParams, name: string): string | undefined => p[name];
+
+function intParam(p: QueryParams, name: string): number | undefined {
+  const v = p[name];
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n)) throw new AwsError("InvalidParameterValue", `${name} must be an integer, got ${v}`);
+  return n;
+}
+
+function tagsFrom(p: QueryParams): { Name: string; Value: string }[] {
+  return readStructList(p, "Tags").map((t) => ({ Name: t.Name ?? "", Value: t.Value ?? "" }));
+}
+
+type Action = (p: QueryParams, ctx: CallContext) => string;
+
+function v1Actions(model: SesModel): Record<string, Action> {
+  const verifyEmail: Action = (p, ctx) => (ops.verifyEmailIdentity(model, ctx, { EmailAddress: opt(p, "EmailAddress") }), "");
+  const deleteIdentity = (name: string): Action => (p, ctx) => (ops.deleteIdentity(model, ctx, { Identity: opt(p, name) }), "");
+  return {
+    VerifyEmailIdentity: verifyEmail,
+    VerifyEmailAddress: verifyEmail,
+    VerifyDomainIdentity: (p, ctx) => toXml(ops.verifyDomainIdentity(model, ctx, { Domain: opt(p, "Domain") })),
+    ListIdentities: (p, ctx) =>
+      toXml({ ...ops.listIdentities(model, ctx, { IdentityType: opt(p, "IdentityType"), MaxItems: intParam(p, "MaxItems"), NextToken: opt(p, "NextToken") }) }),
+    ListVerifiedEmailAddresses: (_p, ctx) =>
+      toXml({ VerifiedEmailAddresses: ops.listIdentities(model, ctx, { IdentityType: "EmailAddress" }).Identities }),
+    GetIdentityVerificationAttributes: (p, ctx) => {
+      const out = ops.getIdentityVerificationAttributes(model, ctx, { Identities: readList(p, "Identities") });
+      const entries = Object.entries(out.VerificationAttributes).map(
+        ([k, v]) => `<entry><key>${escapeXml(k)}</key><value>${toXml({ ...v })}</value></entry>`,
+      );
+      return `<VerificationAttributes>${entries.join("")}</VerificationAttributes>`;
+    },
+    DeleteIdentity: deleteIdentity("Identity"),
+    DeleteVerifiedEmailAddress: deleteIdentity("EmailAddress"),
+    SendEmail: (p, ctx) =>
+      toXml(
+        ops.sendEmail(model, ctx, {
+          Source: opt(p, "Source"),
+          Destination: {
+            ToAddresses: readList(p, "Destination.ToAddresses"),
+            CcAddresses: readList(p, "Destination.CcAddresses"),
+            BccAddresses: readList(p, "Destination.BccAddresses"),
+          },
+          Subject: opt(p, "Message.Subject.Data"),
+          TextBody: opt(p, "Message.Body.Text.Data"),
+          HtmlBody: opt(p, "Message.Body.Html.Data"),
+          ReplyToAddresses: readList(p, "ReplyToAddresses"),
+          ConfigurationSetName: opt(p, "ConfigurationSetName"),
+          Tags: tagsFrom(p),
+        }),
+      ),
+    SendRawEmail: (p, ctx) => {
+      const data = opt(p, "RawMessage.Data");
+      return toXml(
+        ops.sendRawEmail(model, ctx, {
+          RawMessage: data === undefined ? undefined : Buffer.from(data, "base64"),
+          Source: opt(p, "Source"),
+          Destinations: readList(p, "Destinations"),
+          ConfigurationSetName: opt(p, "ConfigurationSetName"),
+          Tags: tagsFrom(p),
+        }),
+      );
+    },
+    GetSendQuota: (_p, ctx) => {
+      const q = ops.getSendQuota(model, ctx);
+      // doubles, written as AWS writes them
+      return toXml({ Max24HourSend: q.Max24HourSend.toFixed(1), MaxSendRate: q.MaxSendRate.toFixed(1), SentLast24Hours: q.SentLast24Hours.toFixed(1) });
+    },
+    CreateConfigurationSet: (p, ctx) => (ops.createConfigurationSet(model, ctx, { Name: opt(p, "ConfigurationSet.Name") }), ""),
+    DeleteConfigurationSet: (p, ctx) => (ops.deleteConfigurationSet(model, ctx, { ConfigurationSetName: opt(p, "ConfigurationSetName") }), ""),
+    ListConfigurationSets: (p, ctx) =>
+      toXml({ ...ops.listConfigurationSets(model, ctx, { MaxItems: intParam(p, "MaxItems"), NextToken: opt(p, "NextToken") }) }),
+  };
+}
+
+function sendRestJson(res: ServerResponse, ctx: CallContext, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text), "x-amzn-requestid": ctx.requestId });
+  res.end(text);
+}
+
+function sendRestJsonError(res: ServerResponse, ctx: CallContext, err: AwsError): void {
+  const text = JSON.stringify({ message: err.message });
+  res.writeHead(err.statusCode, {
+    "content-type": "application/json",
+    "content-length": Buffer.byteLength(text),
+    "x-amzn-requestid": ctx.requestId,
+    "x-amzn-errortype": err.code,
+  });
+  res.end(text);
+}
+
+async function handleV2(model: SesModel, req: IncomingMessage, res: ServerResponse, route: RouteInfo, ctx: CallContext): Promise<void> {
+  try {
+    if (route.method !== "POST" || route.path !== V2_SEND_PATH) {
+      throw new AwsError("UnknownOperationException", `${route.method} ${route.path} is not implemented by the embedded cloud's SES v2 (it serves POST ${V2_SEND_PATH})`, 404);
+    }
+    const body = await readJson(req);
+    sendRestJson(res, ctx, 200, ops.sendEmailV2(model, ctx, parseSendEmailV2(body)));
+  } catch (err) {
+    if (!isAwsError(err)) throw err;
+    sendRestJsonError(res, ctx, err.code === "SerializationException" ? new AwsError("BadRequestException", err.message) : err);
+  }
+}
+
+/** `GET /_aws/ses[?id=..&email=..]` lists sent mail; `DELETE /_aws/ses[?id=..]` clears it. */
+function handleMailbox(model: SesModel, res: ServerResponse, route: RouteInfo, ctx: CallContext): void {
+  const id = route.query.get("id") ?? undefined;
+  if (route.method === "GET") {
+    sendRestJson(res, ctx, 200, { messages: model.messages({ id, email: route.query.get("email") ?? undefined }) });
+    return;
+  }
+  if (route.method === "DELETE") {
+    model.clear(id);
+    res.writeHead(204, { "x-amzn-requestid": ctx.requestId });
+    res.end();
+    return;
+  }
+  sendRestJson(res, ctx, 405, { message: `${route.method} is not allowed on ${MAILBOX_PATH}: use GET to read the mailbox or DELETE to clear it` });
+}
+
+export function sesService(model: SesModel): Service {
+  const table = v1Actions(model);
+  return {
+    name: "ses",
+    claims: (route) => route.path === MAILBOX_PATH || (route.signingService === "ses" && !route.target),
+    async handle(req: IncomingMessage, res: ServerResponse, route: RouteInfo, ctx: CallContext) {
+      if (route.path === MAILBOX_PATH) return handleMailbox(model, res, route, ctx);
+      if (route.path.startsWith("/v2/")) return handleV2(model, req, res, route, ctx);
+      try {
+        const params = await readQueryParams(req, route.query);
+        const action = params.Action;
+        if (!action) throw new AwsError("MissingAction", "The request must contain the parameter Action");
+        const run = table[action];
+        if (!run) throw new AwsError("InvalidAction", `The action ${action} is not valid for this web service (the embedded cloud's SES implements ${Object.keys(table).join(", ")})`);
+        sendQueryResult(res, ctx, action, NAMESPACE, run(params, ctx));
+      } catch (err) {
+        if (!isAwsError(err)) throw err;
+        sendQueryError(res, ctx, err, NAMESPACE);
+      }
+    },
+    snapshot: () => model.snapshot(),
+    restore: (state) => model.restore(state as SesSnapshot),
+    status: () => ({ messages: model.messages().length }),
+  };
+}

@@ -14,14 +14,14 @@ export async function cloudHealthy(url: string, timeoutMs = 1000): Promise<boole
   }
 }
 
-export async function waitHealthy(url: string, timeoutMs: number, isAlive: () => boolean): Promise<void> {
+export async function waitHealthy(url: string, timeoutMs: number, isAlive: () => boolean, logPath: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await cloudHealthy(url, 500)) return;
-    if (!isAlive()) throw unavailable("the embedded cloud exited during start-up", `see ${".movies/cloud.log"} for why`);
+    if (!isAlive()) throw unavailable("the embedded cloud exited during start-up", `see ${logPath} for why`);
     await new Promise((r) => setTimeout(r, 50));
   }
-  throw unavailable(`the embedded cloud did not answer at ${url} within ${timeoutMs / 1000} s`, "see .movies/cloud.log");
+  throw unavailable(`the embedded cloud did not answer at ${url} within ${timeoutMs / 1000} s`, `see ${logPath}`);
 }
 
 export interface SpawnCloudOptions {
@@ -31,10 +31,11 @@ export interface SpawnCloudOptions {
   stateDir?: string;
 }
 
-/** Starts `emulator/main.ts` detached, logging to .movies/cloud.log, and waits until it answers. */
+/** Starts `emulator/main.ts` detached, logging to cloud.log in the records folder, and waits until it answers. */
 export async function spawnCloud(opts: SpawnCloudOptions): Promise<CloudRecord> {
   mkdirSync(recordsDir(opts.root), { recursive: true });
-  const log = openSync(join(recordsDir(opts.root), "cloud.log"), "a");
+  const logPath = join(recordsDir(opts.root), "cloud.log");
+  const log = openSync(logPath, "a");
   const args = ["--import", "tsx", join(opts.root, "emulator", "main.ts"), "--port", String(opts.port), "--host", opts.host];
   if (opts.stateDir) args.push("--state-dir", opts.stateDir);
   const child = spawn(process.execPath, args, { cwd: opts.root, detached: true, stdio: ["ignore", log, log], env: process.env });
@@ -42,7 +43,7 @@ export async function spawnCloud(opts: SpawnCloudOptions): Promise<CloudRecord> 
   child.once("exit", () => (alive = false));
   const url = `http://${opts.host === "0.0.0.0" ? "127.0.0.1" : opts.host}:${opts.port}`;
   try {
-    await waitHealthy(url, 30_000, () => alive);
+    await waitHealthy(url, 30_000, () => alive, logPath);
   } catch (e) {
     if (alive) child.kill("SIGTERM");
     throw e;

@@ -1,8 +1,8 @@
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import type { Target } from "./config.js";
 
-/** What the CLI remembers between runs, under `<root>/.movies/`. */
+/** What the CLI remembers between runs, under `<root>/.movies/` (or `MOVIES_HOME`). */
 export interface CloudRecord {
   url: string;
   host: string;
@@ -21,8 +21,12 @@ export interface DeploymentRecord {
   outputs: Record<string, string>;
 }
 
-export function recordsDir(root: string): string {
-  return join(root, ".movies");
+/**
+ * `MOVIES_HOME` moves the records (cloud, deployments, cloud log) elsewhere, so
+ * several clouds can run beside one checkout (tests, a second dev loop).
+ */
+export function recordsDir(root: string, env: NodeJS.ProcessEnv = process.env): string {
+  return env.MOVIES_HOME ? resolve(env.MOVIES_HOME) : join(root, ".movies");
 }
 
 function readJson<T>(path: string): T | undefined {

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import type { CommandContext } from "../context.js";
 import { cloudUrl } from "../context.js";
 import { CliError, EXIT, usageError } from "../errors.js";
-import { readCloudRecord, writeCloudRecord, writeDefaultTarget, writeDeployment, type DeploymentRecord } from "../records.js";
+import { readCloudRecord, recordsDir, writeCloudRecord, writeDefaultTarget, writeDeployment, type DeploymentRecord } from "../records.js";
 import { cloudHealthy, spawnCloud } from "../cloud-process.js";
 import { applyToCloud, collectAssets } from "./cloud-admin.js";
 import { apiUrlFor, flattenOutputs } from "./outputs.js";
@@ -22,6 +22,16 @@ export async function ensureCloud(ctx: CommandContext): Promise<string> {
   const rec = await spawnCloud({ root: ctx.settings.root, host: "127.0.0.1", port: 4566, stateDir: readCloudRecord(ctx.settings.root)?.stateDir });
   writeCloudRecord(ctx.settings.root, rec);
   return rec.url;
+}
+
+/**
+ * Terraform targets keep `cdktf.out/` at the root (Terraform runs there and
+ * `destroy` finds it). A local deploy only sends the JSON to the cloud, so it
+ * synthesizes beside its records: clouds on other ports (MOVIES_HOME) never
+ * overwrite each other's template.
+ */
+function synthOutdir(settings: CommandContext["settings"]): string {
+  return settings.target === "local" ? join(recordsDir(settings.root), "cdktf.out") : join(settings.root, "cdktf.out");
 }
 
 function stackInput(ctx: CommandContext, endpointUrl?: string) {
@@ -83,14 +93,14 @@ export async function deploy(ctx: CommandContext, flags: DeployFlags): Promise<D
   const steps = new Steps(io);
   try {
     const built = await steps.run("build functions", async () => {
-      const { bundleFunctions } = await import("../../scripts/bundle-functions.js");
-      return bundleFunctions({ rootDir: settings.root });
+      const { buildFunctions } = await import("./function-builds.js");
+      return buildFunctions(settings.root);
     });
-    for (const f of built) if (f.changed) io.info(io.paint("gray", `  ${f.name}.zip ${(f.bytes / 1024).toFixed(1)} KiB`));
+    for (const f of built) if (!f.cached) io.info(io.paint("gray", `  ${f.name}.zip ${(f.bytes / 1024).toFixed(1)} KiB${f.changed ? "" : " (unchanged)"}`));
     const endpoint = settings.target === "local" ? await steps.run("embedded cloud", () => ensureCloud(ctx)) : settings.target === "localstack" ? (settings.endpoint ?? settings.localstackUrl) : settings.endpoint;
     const synth = await steps.run("synthesize stack", async () => {
       const { synthStack } = await import("../../stacks/synth.js");
-      return synthStack(stackInput(ctx, endpoint), { outdir: join(settings.root, "cdktf.out") });
+      return synthStack(stackInput(ctx, endpoint), { outdir: synthOutdir(settings) });
     });
     let raw: Record<string, unknown>;
     if (settings.target === "local") {

@@ -12,20 +12,20 @@ export interface HotswapResult {
 }
 
 /**
- * Rebuilds the functions and replaces the code of those whose zip differs from
- * the deployed one (Lambda's CodeSha256), with UpdateFunctionCode. Nothing else
- * in the stack is touched.
+ * Rebuilds the functions whose sources changed and replaces the code of every
+ * function whose zip differs from the deployed one (Lambda's CodeSha256), with
+ * UpdateFunctionCode. Nothing else in the stack is touched.
  */
-export async function hotswap(ctx: CommandContext, only?: string[]): Promise<HotswapResult[]> {
+export async function hotswap(ctx: CommandContext): Promise<HotswapResult[]> {
   const { target, root } = ctx.settings;
   const recorded = readDeployment(root, target);
   const rec = recorded ?? (target === "local" ? requireDeployment(ctx.settings) : await (await import("./deploy.js")).recoverDeployment(ctx));
   const names = functionNames(rec.outputs);
-  const [{ bundleFunctions }, { LambdaClient, GetFunctionCommand, UpdateFunctionCodeCommand }] = await Promise.all([
-    import("../../scripts/bundle-functions.js"),
+  const [{ buildFunctions }, { LambdaClient, GetFunctionCommand, UpdateFunctionCodeCommand }] = await Promise.all([
+    import("./function-builds.js"),
     import("@aws-sdk/client-lambda"),
   ]);
-  const built = await bundleFunctions({ rootDir: ctx.settings.root, ...(only ? { only: only as never } : {}) });
+  const built = await buildFunctions(ctx.settings.root);
   const lambda = new LambdaClient(sdkConfig(ctx.settings, rec));
   try {
     return await Promise.all(

@@ -32,7 +32,17 @@ function stale() {
 
 if (stale()) {
   const { build } = await import("esbuild");
-  const { writeFileSync } = await import("node:fs");
+  const { mkdirSync, renameSync, utimesSync, writeFileSync } = await import("node:fs");
+  // a source saved during the build is newer than this, so the next start rebuilds
+  const startedAt = new Date();
+  // Two `movies` started at once may both rebuild: every file is written under a
+  // temporary name and renamed, chunks (content-hashed names) before the entry
+  // and the entry before the metafile, so a reader never loads a torn bundle.
+  const writeAtomic = (path, data) => {
+    const tmp = `${path}.${process.pid}.tmp`;
+    writeFileSync(tmp, data);
+    renameSync(tmp, path);
+  };
   const result = await build({
     absWorkingDir: root,
     entryPoints: { main: "cli/main.ts" },
@@ -47,9 +57,14 @@ if (stale()) {
     jsx: "automatic",
     sourcemap: "inline",
     metafile: true,
+    write: false,
     logLevel: "error",
   });
-  writeFileSync(metaPath, JSON.stringify(result.metafile));
+  mkdirSync(outDir, { recursive: true });
+  const files = [...result.outputFiles].sort((a, b) => Number(a.path === entry) - Number(b.path === entry));
+  for (const file of files) writeAtomic(file.path, file.contents);
+  utimesSync(entry, startedAt, startedAt);
+  writeAtomic(metaPath, JSON.stringify(result.metafile));
 }
 
 const { main } = await import(pathToFileURL(entry).href);

@@ -13,6 +13,8 @@ export class ApiClient {
   constructor(
     private readonly baseUrl: string,
     private readonly apiKey?: string,
+    /** what to do when nothing answers, shown under the error */
+    private readonly unreachableHint = "is it deployed and running? try `movies status`",
   ) {}
 
   async request(method: string, path: string, body?: unknown, query?: Record<string, string | undefined>): Promise<ApiResponse> {
@@ -27,7 +29,7 @@ export class ApiClient {
       res = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
     } catch (e) {
       const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message;
-      throw unavailable(`cannot reach the API at ${url.origin} (${cause})`, "is it deployed and running? try `movies status`");
+      throw unavailable(`cannot reach the API at ${url.origin} (${cause})`, this.unreachableHint);
     }
     const text = await res.text();
     const ms = performance.now() - started;

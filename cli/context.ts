@@ -36,6 +36,13 @@ export function awsEndpoint(settings: Settings): string | undefined {
 export function requireDeployment(settings: Settings): DeploymentRecord {
   const rec = readDeployment(settings.root, settings.target);
   if (!rec) throw unavailable(`nothing is deployed to target "${settings.target}"`, `run \`movies deploy --target ${settings.target}\` first`);
+  if (settings.target === "local") {
+    // a cloud without a state dir forgets every stack when it stops; one started after the deploy holds nothing of it
+    const cloud = readCloudRecord(settings.root);
+    if (cloud && !cloud.stateDir && cloud.url === rec.endpoint && cloud.startedAt > rec.deployedAt) {
+      throw unavailable("the embedded cloud was restarted without a state dir after the last deploy, so nothing is deployed in it", "run `movies deploy`");
+    }
+  }
   return rec;
 }
 

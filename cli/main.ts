@@ -24,7 +24,7 @@ export function buildProgram(): Command {
     .option("--profile <profile>", "AWS profile for the aws target")
     .option("--endpoint <url>", "where the cloud or LocalStack answers, when not on this machine's default port")
     .option("--debug", "show stack traces on errors")
-    .showHelpAfterError()
+    .showHelpAfterError("(add --help for usage)")
     .exitOverride();
   registerUpDown(program);
   registerStatus(program);

@@ -20,7 +20,11 @@ interface MovieFlags extends CallFlags {
 
 function client(ctx: CommandContext, flags: CallFlags): ApiClient {
   const rec = requireDeployment(ctx.settings);
-  return new ApiClient(output(rec, "api_url"), flags.apiKey ?? rec.outputs.api_key);
+  const hint =
+    rec.target === "local"
+      ? "the embedded cloud is not running: start it with `movies up`, then `movies deploy` (or `npm start`)"
+      : `check the deployment with \`movies status\`, or deploy again with \`movies deploy --target ${rec.target}\``;
+  return new ApiClient(output(rec, "api_url"), flags.apiKey ?? rec.outputs.api_key, hint);
 }
 
 /** The body for create/update from --data or from --title/--rating/--genre. */
@@ -106,11 +110,17 @@ export function registerCall(program: Command): void {
   );
 
   addMovieFlags(call.command("create").description("POST /movies")).action((flags: MovieFlags, cmd: Command) =>
-    runCommand(cmd, async (ctx) => show(ctx.io, await client(ctx, flags).request("POST", "/movies", movieBody(flags)), flags)),
+    runCommand(cmd, async (ctx) => {
+      const body = movieBody(flags);
+      return show(ctx.io, await client(ctx, flags).request("POST", "/movies", body), flags);
+    }),
   );
 
   addMovieFlags(call.command("update").argument("<id>", "movie id").description("PUT /movies/{id}")).action((id: string, flags: MovieFlags, cmd: Command) =>
-    runCommand(cmd, async (ctx) => show(ctx.io, await client(ctx, flags).request("PUT", `/movies/${encodeURIComponent(id)}`, movieBody(flags)), flags)),
+    runCommand(cmd, async (ctx) => {
+      const body = movieBody(flags);
+      return show(ctx.io, await client(ctx, flags).request("PUT", `/movies/${encodeURIComponent(id)}`, body), flags);
+    }),
   );
 
   addCallFlags(call.command("delete").argument("<id>", "movie id").description("DELETE /movies/{id}")).action((id: string, flags: CallFlags, cmd: Command) =>

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { join } from "node:path";
 import { usageError } from "../errors.js";
-import { clearCloudRecord, writeCloudRecord } from "../records.js";
+import { clearCloudRecord, clearDeployment, writeCloudRecord } from "../records.js";
 import { runCommand } from "../run.js";
 import { onStopSignal } from "../signals.js";
 
@@ -90,6 +90,7 @@ export function registerDev(program: Command): void {
           release();
           await cloud.stop();
           clearCloudRecord(settings.root);
+          if (!flags.stateDir) clearDeployment(settings.root, "local");
           io.info("movies dev stopped");
         }
       }),

@@ -44,6 +44,7 @@ export function registerEmails(program: Command): void {
     .action((flags: { json?: boolean; follow?: boolean }, cmd: Command) =>
       runCommand(cmd, async ({ io, settings }) => {
         const endpoint = awsEndpoint(settings);
+        if (!endpoint && settings.target === "local") throw unavailable("the embedded cloud is not running", "start it with `movies up` (or `npm start` for the dev loop)");
         if (!endpoint) {
           io.line("On AWS, SES keeps no copy of sent mail: look in the recipient's inbox, and at the SES");
           io.line("console's sending statistics or the configuration set's event destinations for deliveries and bounces.");

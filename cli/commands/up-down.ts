@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { resolve } from "node:path";
 import { cloudHealthy, spawnCloud, stopProcess } from "../cloud-process.js";
 import { usageError } from "../errors.js";
-import { clearCloudRecord, readCloudRecord, writeCloudRecord } from "../records.js";
+import { clearCloudRecord, clearDeployment, readCloudRecord, writeCloudRecord } from "../records.js";
 import { runCommand } from "../run.js";
 import { onStopSignal } from "../signals.js";
 
@@ -53,9 +53,11 @@ export function registerUpDown(program: Command): void {
           });
           await cloud.stop();
           clearCloudRecord(settings.root);
+          if (!stateDir) clearDeployment(settings.root, "local");
           io.line("movies cloud stopped");
           return;
         }
+        if (port === 0) throw usageError("--port 0 (any free port) works only with --foreground", "pick a port, e.g. `movies up --port 4567`");
         const started = Date.now();
         const rec = await spawnCloud({ root: settings.root, host: flags.host, port, stateDir });
         writeCloudRecord(settings.root, rec);
@@ -76,6 +78,8 @@ export function registerUpDown(program: Command): void {
         }
         const how = await stopProcess(rec.pid);
         clearCloudRecord(settings.root);
+        // without a state dir the stack went with the process; a record of it would only mislead `call`
+        if (!rec.stateDir) clearDeployment(settings.root, "local");
         io.line(how === "not-running" ? "the embedded cloud was not running (stale record removed)" : `movies cloud stopped (${rec.url})`);
       }),
     );

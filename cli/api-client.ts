@@ -6,6 +6,18 @@ export interface ApiResponse {
   /** parsed JSON body, or the raw text when it is not JSON, or undefined when empty */
   body: unknown;
   ms: number;
+  /** how many times the API said 429 before this answer */
+  retries: number;
+}
+
+/** The stage throttles (10 requests/s, burst 20): paging through thousands of movies meets 429s. */
+const MAX_THROTTLE_RETRIES = 6;
+
+/** Retry-After when the API gives one, else exponential backoff with jitter, at most 5 s. */
+export function throttleDelayMs(attempt: number, retryAfter: string | null): number {
+  const seconds = retryAfter === null ? NaN : Number(retryAfter);
+  if (Number.isFinite(seconds) && seconds >= 0) return Math.min(5000, seconds * 1000);
+  return Math.min(5000, 200 * 2 ** attempt) * (0.5 + Math.random() / 2);
 }
 
 /** Calls the deployed movies API. Writes carry the API key. */
@@ -25,11 +37,19 @@ export class ApiClient {
     if (method !== "GET" && this.apiKey) headers["x-api-key"] = this.apiKey;
     const started = performance.now();
     let res: Response;
-    try {
-      res = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-    } catch (e) {
-      const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message;
-      throw unavailable(`cannot reach the API at ${url.origin} (${cause})`, this.unreachableHint);
+    let retries = 0;
+    for (;;) {
+      try {
+        // a 429 is refused at the stage before any function runs, so even a POST is safe to send again
+        res = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      } catch (e) {
+        const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message;
+        throw unavailable(`cannot reach the API at ${url.origin} (${cause})`, this.unreachableHint);
+      }
+      if (res.status !== 429 || retries >= MAX_THROTTLE_RETRIES) break;
+      await res.body?.cancel();
+      await new Promise((r) => setTimeout(r, throttleDelayMs(retries, res.headers.get("retry-after"))));
+      retries++;
     }
     const text = await res.text();
     const ms = performance.now() - started;
@@ -41,6 +61,6 @@ export class ApiClient {
         parsed = text;
       }
     }
-    return { status: res.status, headers: Object.fromEntries(res.headers), body: parsed, ms };
+    return { status: res.status, headers: Object.fromEntries(res.headers), body: parsed, ms, retries };
   }
 }

@@ -56,7 +56,8 @@ function show(io: Io, res: ApiResponse, flags: CallFlags): number {
     if (res.body !== undefined) io.data(res.body);
   } else {
     const ok = res.status < 400;
-    io.line(`${io.paint(ok ? "green" : "red", String(res.status))}${flags.verbose ? io.paint("gray", `  ${res.ms.toFixed(1)} ms`) : ""}`);
+    const retried = res.retries ? `, after ${res.retries} throttled ${res.retries === 1 ? "try" : "tries"}` : "";
+    io.line(`${io.paint(ok ? "green" : "red", String(res.status))}${flags.verbose ? io.paint("gray", `  ${res.ms.toFixed(1)} ms${retried}`) : ""}`);
     if (flags.verbose) for (const [k, v] of Object.entries(res.headers)) io.line(io.paint("gray", `${k}: ${v}`));
     if (res.body !== undefined) io.line(typeof res.body === "string" ? res.body : JSON.stringify(res.body, null, 2));
   }

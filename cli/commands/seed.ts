@@ -26,6 +26,7 @@ export function registerSeed(program: Command): void {
         let movies = DEFAULT_MOVIES;
         let rejected: Awaited<ReturnType<typeof validateRows>>["rejected"] = [];
         let rows = DEFAULT_MOVIES.length;
+        let duplicates = 0;
         if (flags.generate !== undefined) {
           const n = Number(flags.generate);
           if (!Number.isInteger(n) || n < 1 || n > 1_000_000) throw usageError(`--generate takes a whole number from 1 to 1000000, got "${flags.generate}"`);
@@ -33,7 +34,7 @@ export function registerSeed(program: Command): void {
           rows = n;
         } else if (flags.file) {
           const input = await readRows(flags.file);
-          ({ movies, rejected } = validateRows(input));
+          ({ movies, rejected, duplicates } = validateRows(input));
           rows = input.length;
         }
         requireDeployment(settings);
@@ -48,9 +49,11 @@ export function registerSeed(program: Command): void {
         }
         const { table, written } = result;
         const seconds = (performance.now() - started) / 1000;
-        if (flags.json) io.data({ table, rows, written, rejected, seconds: Number(seconds.toFixed(3)) });
+        const rejectedRows = new Set(rejected.map((r) => r.row)).size;
+        if (flags.json) io.data({ table, rows, written, duplicates, rejectedRows, rejected, seconds: Number(seconds.toFixed(3)) });
         else {
-          io.line(`seeded ${written} movies into ${table} in ${seconds.toFixed(2)} s${rejected.length ? `; ${new Set(rejected.map((r) => r.row)).size} rows rejected:` : ""}`);
+          const merged = duplicates ? `; ${duplicates} duplicate rows merged` : "";
+          io.line(`seeded ${written} movies into ${table} in ${seconds.toFixed(2)} s${merged}${rejectedRows ? `; ${rejectedRows} rows rejected:` : ""}`);
           for (const r of rejected.slice(0, 50)) io.line(`  row ${r.row}: ${r.field}: ${r.reason}`);
           if (rejected.length > 50) io.line(`  ... and ${rejected.length - 50} more (--json lists all)`);
         }

@@ -52,9 +52,11 @@ export function stableId(movie: MovieInput, explicit?: unknown): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-export function validateRows(rows: Row[]): { movies: SeedMovie[]; rejected: Rejection[] } {
+/** Valid rows as movies (rows naming the same movie merged into one, counted in `duplicates`), and every rejection. */
+export function validateRows(rows: Row[]): { movies: SeedMovie[]; rejected: Rejection[]; duplicates: number } {
   const movies = new Map<string, SeedMovie>();
   const rejected: Rejection[] = [];
+  let duplicates = 0;
   rows.forEach((row, i) => {
     const parsed = MovieInputSchema.safeParse(candidate(row));
     if (!parsed.success) {
@@ -62,9 +64,10 @@ export function validateRows(rows: Row[]): { movies: SeedMovie[]; rejected: Reje
       return;
     }
     const id = stableId(parsed.data, row.id ?? row.ID);
+    if (movies.has(id)) duplicates++;
     movies.set(id, { id, ...parsed.data });
   });
-  return { movies: [...movies.values()], rejected };
+  return { movies: [...movies.values()], rejected, duplicates };
 }
 
 const GENRES = ["Action", "Adventure", "Comedy", "Drama", "Fantasy", "Horror", "Romance", "Sci-Fi", "Thriller", "Documentary"];

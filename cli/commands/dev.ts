@@ -18,7 +18,7 @@ export function registerDev(program: Command): void {
         const { io } = ctx;
         const [{ startCloud }, { deploy }, { hotswap }, { seedTable }, { DEFAULT_MOVIES }, feeds, { watchDebounced }, { tailEvents }, { sdkConfig, output }] =
           await Promise.all([
-            import("../../emulator/cloud.js"),
+            import("../embedded-cloud.js").then((m) => m.loadEmbeddedCloud(ctx.settings.root)),
             import("../deploy/deploy.js"),
             import("../deploy/hotswap.js"),
             import("../seed/seed-table.js"),
@@ -36,8 +36,10 @@ export function registerDev(program: Command): void {
         const release = onStopSignal(() => abort.abort());
         try {
           const rec = await deploy(dev, {});
+          if (abort.signal.aborted) return;
           const seeded = await seedTable(dev, DEFAULT_MOVIES);
           io.info(`seeded ${seeded.written} movies`);
+          if (abort.signal.aborted) return;
 
           const state = {
             cloudUrl: cloud.url,

@@ -50,12 +50,12 @@ async function listAll(): Promise<Movie[]> {
   return (await json<{ items: Movie[] }>(["call", "list", "--all", "--limit", "100"])).items;
 }
 
-/** Resolves when the process has written a line matching `pattern` to stderr. */
-function stderrLine(proc: ResultPromise, pattern: RegExp, timeoutMs = 30_000): Promise<void> {
+/** Resolves when the process has written a line matching `pattern` to stderr (or stdout). */
+function stderrLine(proc: ResultPromise, pattern: RegExp, timeoutMs = 30_000, stream: "stderr" | "stdout" = "stderr"): Promise<void> {
   return new Promise((resolve, reject) => {
     let seen = "";
-    const timer = setTimeout(() => reject(new Error(`no stderr line matching ${pattern} within ${timeoutMs} ms; got:\n${seen}`)), timeoutMs);
-    proc.stderr!.on("data", (chunk: Buffer) => {
+    const timer = setTimeout(() => reject(new Error(`no ${stream} line matching ${pattern} within ${timeoutMs} ms; got:\n${seen}`)), timeoutMs);
+    proc[stream]!.on("data", (chunk: Buffer) => {
       seen += chunk.toString();
       if (pattern.test(seen)) {
         clearTimeout(timer);
@@ -342,5 +342,54 @@ describe("movies end to end on the embedded cloud", { timeout: 180_000 }, () => 
     const emails = await movies(["emails"], env);
     expect(emails.exitCode).toBe(3);
     expect(emails.stderr).toContain("movies up");
+  });
+});
+
+describe("the dev loop and a foreground cloud", { timeout: 180_000 }, () => {
+  it("movies dev (piped: plain lines) deploys, seeds, serves, reports requests, events and emails, and cleans up on SIGINT", async () => {
+    const devHome = tempHome("movies-dev-");
+    const devEnv = cliEnv(devHome);
+    const port = await freePort();
+    const dev = spawnMovies(["dev", "--port", String(port)], devEnv);
+    try {
+      await stderrLine(dev, new RegExp(`movies dev: cloud http://127.0.0.1:${port}, api `), 120_000, "stdout");
+      const got = await movies(["call", "get", "1", "--json"], devEnv);
+      expect(got.exitCode, got.stderr).toBe(0);
+      expect(JSON.parse(got.stdout)).toMatchObject({ id: "1", title: "The Matrix" });
+      const seen = stderrLine(dev, /event MovieCreated \S+ Dev Loop Movie[\s\S]*email New Movie Added: Dev Loop Movie|email New Movie Added: Dev Loop Movie[\s\S]*event MovieCreated \S+ Dev Loop Movie/, 30_000, "stdout");
+      const made = await movies(["call", "create", "--title", "Dev Loop Movie", "--rating", "5", "--genre", "Drama"], devEnv);
+      expect(made.exitCode, made.stderr).toBe(0);
+      await seen;
+      dev.kill("SIGINT");
+      const r = await dev;
+      expect(r.exitCode, String(r.stderr)).toBe(0);
+      expect(String(r.stdout)).toMatch(/^request 200 GET \/movies\/1 /m);
+      expect(String(r.stdout)).toMatch(/^request 201 POST \/movies /m);
+      expect(String(r.stderr)).toContain("movies dev stopped");
+      expect(existsSync(join(devHome, "cloud.json"))).toBe(false);
+      expect(existsSync(join(devHome, "deployments", "local.json"))).toBe(false);
+    } finally {
+      dev.kill("SIGKILL");
+      rmSync(devHome, { recursive: true, force: true });
+    }
+  });
+
+  it("up --foreground --port 0 serves until SIGINT", async () => {
+    const fgHome = tempHome("movies-fg-");
+    const fg = spawnMovies(["up", "--foreground", "--port", "0"], cliEnv(fgHome));
+    try {
+      await stderrLine(fg, /movies cloud ready at http:\/\/127\.0\.0\.1:\d+/, 60_000, "stdout");
+      const record = JSON.parse(readFileSync(join(fgHome, "cloud.json"), "utf8")) as { url: string; port: number };
+      expect(record.port).toBeGreaterThan(0);
+      expect((await fetch(`${record.url}/_movies/health`)).status).toBe(200);
+      fg.kill("SIGINT");
+      const r = await fg;
+      expect(r.exitCode).toBe(0);
+      expect(String(r.stdout)).toContain("movies cloud stopped");
+      expect(existsSync(join(fgHome, "cloud.json"))).toBe(false);
+    } finally {
+      fg.kill("SIGKILL");
+      rmSync(fgHome, { recursive: true, force: true });
+    }
   });
 });

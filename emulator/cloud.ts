@@ -70,7 +70,7 @@ export async function startCloud(opts: CloudOptions): Promise<Cloud> {
 
   const iam = new PrincipalRegistry({ accountId, enforce: opts.iam ?? true });
   const lambda = new FunctionRegistry({ accountId, region, stateDir, endpointUrl: cloudUrl });
-  const dynamodb = await createDynamoDb({ stateDir, onError, ttlSweepMs: opts.ttlSweepMs });
+  const dynamodb = await createDynamoDb({ stateDir, onError, ttlSweepMs: opts.ttlSweepMs, accountId, region });
   const sqs = createSqs({ accountId });
   const sns = createSns({
     accountId,

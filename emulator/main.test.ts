@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { freePort } from "../test/support/free-port.js";
 
 describe("npm run cloud (emulator/main.ts)", () => {
-  it("prints the ready line once it answers and exits 0 on SIGTERM", async () => {
+  it("prints the ready line once it answers and exits 0 on SIGTERM", { timeout: 90_000 }, async () => {
     const port = await freePort();
     const child = spawn(process.execPath, ["--import", "tsx", "emulator/main.ts", "--port", String(port)], {
       stdio: ["ignore", "pipe", "pipe"],
@@ -28,7 +28,7 @@ describe("npm run cloud (emulator/main.ts)", () => {
     await expect(fetch(`http://127.0.0.1:${port}/_movies/health`)).rejects.toThrow();
   });
 
-  it("explains a bad --port value", async () => {
+  it("explains a bad --port value", { timeout: 90_000 }, async () => {
     const child = spawn(process.execPath, ["--import", "tsx", "emulator/main.ts", "--port", "nope"], { stdio: ["ignore", "pipe", "pipe"] });
     let err = "";
     child.stderr.on("data", (d: Buffer) => (err += d.toString()));

@@ -10,7 +10,7 @@ function parsePort(value: string): number {
 
 const program = new Command()
   .name("npm run cloud --")
-  .description("Runs the embedded cloud (DynamoDB, SQS, SNS, SES, STS) on one port, in the foreground")
+  .description("Runs the embedded cloud (DynamoDB, SQS, SNS, SES, STS, Lambda, API Gateway, stacks applied over /_movies/stacks) on one port, in the foreground")
   .option("--port <port>", "port to listen on (0 picks a free one)", parsePort, 4566)
   .option("--host <host>", "address to listen on", "127.0.0.1")
   .option("--state-dir <dir>", "keep state in this folder across restarts (in memory when absent)")

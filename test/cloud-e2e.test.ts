@@ -50,7 +50,6 @@ describe("the MoviesStack applied to the embedded cloud", () => {
   beforeAll(async () => {
     functionsDir = await ensureBuilt();
     stack = await moviesStack(functionsDir);
-    if (stack.source === "fixture") console.log("stacks/ is not in this checkout: applying the committed cdk.tf.json that stacks/synth.ts --target local wrote");
     cloud = await startCloud({ port: 0, onError: (e) => errors.push(e) });
     const result = await apply(stack.template);
     outputs = result.outputs;

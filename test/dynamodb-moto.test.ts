@@ -118,7 +118,7 @@ describe.skipIf(missing)("DynamoDB: embedded cloud vs moto", () => {
     await Promise.all([moto?.stop(), cloud?.stop()]);
   });
 
-  it("gives the same normalised results for the same scenario", async () => {
+  it("gives the same normalised results for the same scenario", { timeout: 120_000 }, async () => {
     const [ours, theirs] = [await scenario(cloud.url), await scenario(moto.url)];
     expect(ours.map((s) => s.step)).toEqual(theirs.map((s) => s.step));
     for (let i = 0; i < ours.length; i++) expect({ step: ours[i]!.step, ours: ours[i] }).toEqual({ step: theirs[i]!.step, ours: theirs[i] });

@@ -38,14 +38,49 @@ export interface System {
   close(): Promise<void>;
 }
 
+/** An operational notice for the cloud's log (a refused delivery, a failed poll): the message says it all, a stack trace would only bury it. */
+export function notice(message: string): Error {
+  const e = new Error(message);
+  e.stack = message;
+  return e;
+}
+
 /** SNS delivers into a queue only when the queue's policy admits the topic; a refusal goes to the cloud's log. */
 export function queuePolicyGuard(sqs: SqsDelivery, iam: PrincipalRegistry, onError: (err: unknown) => void): DeliveryGuard {
   return (delivery) => {
     if (!iam.enforce || delivery.subscription.protocol !== "sqs") return true;
     const check = queueAcceptsFromTopic(sqs.policyOf(delivery.subscription.endpoint), delivery.subscription.endpoint, delivery.subscription.topicArn);
-    if (!check.allowed) onError(new Error(check.reason));
+    if (!check.allowed) onError(notice(check.reason));
     return check.allowed;
   };
+}
+
+/**
+ * Pollers live in memory: after a restart, each mapping a restored stack
+ * declares starts again (queues and functions are restored before this), under
+ * a new UUID that the stack's state then records.
+ */
+function restartMappings(stacks: StackStore, mappings: SqsEventSourceMappings, onError: (err: unknown) => void): void {
+  for (const name of stacks.names()) {
+    for (const r of Object.values(stacks.get(name)!.resources)) {
+      if (r.type !== "aws_lambda_event_source_mapping") continue;
+      const a = r.attributes;
+      try {
+        const m = mappings.create({
+          functionArn: String(a.function_arn),
+          eventSourceArn: String(a.event_source_arn),
+          batchSize: typeof a.batch_size === "number" ? a.batch_size : undefined,
+          maximumBatchingWindowInSeconds: typeof a.maximum_batching_window_in_seconds === "number" ? a.maximum_batching_window_in_seconds : undefined,
+          functionResponseTypes: Array.isArray(a.function_response_types) ? a.function_response_types.map(String) : [],
+          enabled: a.enabled !== false,
+        });
+        a.uuid = m.uuid;
+        a.id = m.uuid;
+      } catch (err) {
+        onError(err);
+      }
+    }
+  }
 }
 
 /** The compute half of the cloud: functions, their triggers, the REST API in front, and stacks that declare them. */
@@ -56,7 +91,7 @@ export function createSystem(opts: SystemOptions): System {
     sqs: opts.sqs,
     lambda: () => opts.lambda,
     region: opts.region,
-    onError: (message) => opts.onError(new Error(message)),
+    onError: (message) => opts.onError(notice(message)),
   });
   let dynamodb: DynamoDBClient | undefined;
   const providers = cloudResourceProviders({
@@ -75,7 +110,7 @@ export function createSystem(opts: SystemOptions): System {
   });
   const stacks = new StackStore({ providers: () => providers, accountId: opts.accountId, region: opts.region });
 
-  const lambdaService = createLambdaService({
+  const lambdaApi = createLambdaService({
     registry: opts.lambda,
     eventSourceMappings: {
       list: (filter) => mappings.list(filter).map((m) => mappings.describe(m)),
@@ -85,12 +120,25 @@ export function createSystem(opts: SystemOptions): System {
       },
     },
   });
+  // The registry forgets its functions when closed, and the cloud writes its last snapshots after closing services.
+  let closedSnapshot: unknown;
+  const lambdaService: Service = {
+    ...lambdaApi,
+    claims: lambdaApi.claims,
+    handle: lambdaApi.handle,
+    snapshot: () => closedSnapshot ?? lambdaApi.snapshot?.(),
+    restore: (state) => lambdaApi.restore?.(state),
+    async close() {
+      closedSnapshot = lambdaApi.snapshot?.();
+      await lambdaApi.close?.();
+    },
+  };
   const dataPlane = createApiGatewayDataPlane({
     model: apigateway,
     lambda: () => opts.lambda,
     log: requestLog,
     accountId: opts.accountId,
-    onExecutionError: (message) => opts.onError(new Error(`API Gateway: ${message}`)),
+    onExecutionError: (message) => opts.onError(notice(`API Gateway: ${message}`)),
   });
   const apiGatewayService: Service = {
     ...dataPlane,
@@ -110,6 +158,7 @@ export function createSystem(opts: SystemOptions): System {
       const s = (state ?? {}) as { stacks?: unknown; iam?: RegistrySnapshot };
       stacks.restore(s.stacks);
       if (s.iam) opts.iam.restore(s.iam);
+      restartMappings(stacks, mappings, opts.onError);
     },
   };
   return {

@@ -22,9 +22,9 @@ export interface DynaliteBackend {
   close(): Promise<void>;
 }
 
-export async function startDynalite(opts: { path?: string }): Promise<DynaliteBackend> {
+export async function startDynalite(opts: { path?: string; accountId: string; region: string }): Promise<DynaliteBackend> {
   // Tables are usable at once: waiting 500 ms in CREATING helps nobody locally.
-  const server: Server = dynalite({ path: opts.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const server: Server = withArnEnv(opts.accountId, opts.region, () => dynalite({ path: opts.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }));
   const handle = server.listeners("request")[0] as RequestListener;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -87,4 +87,23 @@ export async function startDynalite(opts: { path?: string }): Promise<DynaliteBa
         server.close((err) => (err ? reject(err) : resolve()));
       }),
   };
+}
+
+/**
+ * dynalite takes the account and region of its table ARNs from the
+ * environment when its store is created; set them for that synchronous call
+ * only, so ARNs carry the cloud's account without touching the process's env.
+ */
+function withArnEnv<T>(accountId: string, region: string, create: () => T): T {
+  const saved = { AWS_ACCOUNT_ID: process.env.AWS_ACCOUNT_ID, AWS_REGION: process.env.AWS_REGION };
+  process.env.AWS_ACCOUNT_ID = accountId;
+  process.env.AWS_REGION = region;
+  try {
+    return create();
+  } finally {
+    for (const [key, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  }
 }

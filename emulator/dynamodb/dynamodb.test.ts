@@ -264,3 +264,21 @@ describe("DynamoDB time to live", () => {
     expect(left.Items?.map((i) => i.pk).sort()).toEqual(["fresh", "no-ttl", "string-ttl"]);
   });
 });
+
+describe("DynamoDB ARNs", () => {
+  it("carry the cloud's account and region", async () => {
+    const envBefore = process.env.AWS_ACCOUNT_ID;
+    const other = await startCloud({ port: 0, accountId: "123456789012", region: "eu-west-1" });
+    const c = new DynamoDBClient(localClientConfig(other.url, "eu-west-1"));
+    try {
+      const out = await c.send(
+        new CreateTableCommand({ TableName: "Arns", BillingMode: "PAY_PER_REQUEST", KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }], AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }] }),
+      );
+      expect(out.TableDescription?.TableArn).toBe("arn:aws:dynamodb:eu-west-1:123456789012:table/Arns");
+      expect(process.env.AWS_ACCOUNT_ID).toBe(envBefore);
+    } finally {
+      c.destroy();
+      await other.stop();
+    }
+  });
+});

@@ -12,6 +12,10 @@ import { createTransactions } from "./transactions.js";
 import { createTtl } from "./ttl.js";
 
 export interface DynamoDbOptions {
+  /** account in table ARNs (default 000000000000) */
+  accountId?: string;
+  /** region in table ARNs (default us-east-1); dynalite keeps one store for all regions */
+  region?: string;
   /** LevelDB lives in `<stateDir>/dynamodb`; in memory when absent */
   stateDir?: string;
   /** how often expired TTL items are deleted (default 1000 ms) */
@@ -41,7 +45,7 @@ export async function createDynamoDb(opts: DynamoDbOptions = {}): Promise<Dynamo
     path = join(opts.stateDir, "dynamodb");
     await mkdir(path, { recursive: true });
   }
-  const backend: DynaliteBackend = await startDynalite({ path });
+  const backend: DynaliteBackend = await startDynalite({ path, accountId: opts.accountId ?? "000000000000", region: opts.region ?? "us-east-1" });
   const lock = new RwLock();
   const transactions = createTransactions(backend, lock);
   const ttl = createTtl(backend, lock, opts.onError ?? (() => undefined));

@@ -25,6 +25,7 @@ function stack(opts: { greeting: string; hash: string; keyRequired?: boolean }) 
           role: "${aws_iam_role.role.arn}",
           timeout: 10,
           memory_size: 256,
+          reserved_concurrent_executions: 5,
           environment: { variables: { GREETING: opts.greeting } },
         },
       },
@@ -86,6 +87,7 @@ describe("Lambda and API Gateway providers", () => {
     expect(await res.json()).toEqual({ greeting: "hi", path: "/hello" });
     const config = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: "echo" }));
     expect(config).toMatchObject({ Timeout: 10, MemorySize: 256, Role: "arn:aws:iam::000000000000:role/echo-role" });
+    expect(h.cloud.lambda.functionConcurrency("echo")).toBe(5);
     const policy = JSON.parse((await lambda.send(new GetPolicyCommand({ FunctionName: "echo" }))).Policy!);
     expect(policy.Statement.map((s: { Sid: string }) => s.Sid).sort()).toEqual(["AllowApi", "AllowSns"]);
     const mappings = await lambda.send(new ListEventSourceMappingsCommand({ FunctionName: "echo" }));

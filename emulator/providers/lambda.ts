@@ -7,6 +7,12 @@ import { block, bool, need, num, str, stringMap, strings } from "./args.js";
 import type { ProviderDeps } from "./deps.js";
 
 /** Arguments that change the configuration, not the code. */
+/** Terraform's -1 (or nothing) leaves the function unreserved. */
+function reserved(args: ValueObject): number | undefined {
+  const n = num(args.reserved_concurrent_executions);
+  return n === undefined || n < 0 ? undefined : n;
+}
+
 const CONFIG_ARGS = ["role", "handler", "runtime", "description", "timeout", "memory_size", "environment", "dead_letter_config", "tracing_config", "ephemeral_storage", "logging_config", "architectures"];
 const CODE_ARGS = ["filename", "source_code_hash"];
 
@@ -80,6 +86,7 @@ function functionProvider(deps: ProviderDeps): ResourceProvider {
           Code: { ZipFile: zipOf(args, ctx) },
           Tags: stringMap(args.tags),
         });
+        if (reserved(args) !== undefined) deps.lambda.putFunctionConcurrency(name, reserved(args));
         return functionAttributes(c, args, ctx);
       } catch (e) {
         deps.iam.unregisterFunction(name);
@@ -94,6 +101,7 @@ function functionProvider(deps: ProviderDeps): ResourceProvider {
         if (changed.includes("role")) deps.iam.registerFunction(name, need(args, "role", ctx));
         c = deps.lambda.updateConfiguration(name, settingsOf(args));
       }
+      if (changed.includes("reserved_concurrent_executions")) deps.lambda.putFunctionConcurrency(name, reserved(args));
       return functionAttributes(c, args, ctx);
     },
     async delete(prior) {

@@ -16,7 +16,8 @@ let sns: SNSClient;
 let sqs: SQSClient;
 
 beforeAll(async () => {
-  cloud = await startCloud({ port: 0 });
+  // these queues have no access policy, which IAM enforcement would refuse; policy checks are tested in emulator/admin
+  cloud = await startCloud({ port: 0, iam: false });
   sns = new SNSClient(localClientConfig(cloud.url));
   sqs = new SQSClient(localClientConfig(cloud.url));
 });
@@ -323,7 +324,7 @@ describe("SNS state", () => {
   it("keeps topics, subscriptions and filter policies across a restart with a state dir", async () => {
     const stateDir = await mkdtemp(join(tmpdir(), "movies-sns-"));
     try {
-      const first = await startCloud({ port: 0, stateDir });
+      const first = await startCloud({ port: 0, stateDir, iam: false });
       const sns1 = new SNSClient(localClientConfig(first.url));
       const sqs1 = new SQSClient(localClientConfig(first.url));
       const TopicArn = (await sns1.send(new CreateTopicCommand({ Name: "movie-updates-topic" }))).TopicArn!;
@@ -336,7 +337,7 @@ describe("SNS state", () => {
       sqs1.destroy();
       await first.stop();
 
-      const second = await startCloud({ port: 0, stateDir });
+      const second = await startCloud({ port: 0, stateDir, iam: false });
       const sns2 = new SNSClient(localClientConfig(second.url));
       const sqs2 = new SQSClient(localClientConfig(second.url));
       try {

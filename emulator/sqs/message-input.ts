@@ -11,7 +11,7 @@ const DATA_TYPE = /^(String|Number|Binary)(\.[^\s]{1,250})?$/;
 const INVALID_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
-/** A SendMessage (or batch entry) input, validated; `size` counts body and attributes as AWS does. */
+/** A SendMessage (or batch entry) input, validated as AWS does: body characters, attributes, delay, and size counting body and attributes. */
 export function readNewMessage(input: Input, maximumMessageSize: number, senderId: string): NewMessage {
   const body = input.MessageBody;
   if (body === undefined || body === null || body === "") throw missingParameter("MessageBody");

@@ -7,6 +7,7 @@ import { readCloudRecord, recordsDir, writeCloudRecord, writeDefaultTarget, writ
 import { cloudHealthy, spawnCloud } from "../cloud-process.js";
 import { applyToCloud, collectAssets } from "./cloud-admin.js";
 import { apiUrlFor, flattenOutputs } from "./outputs.js";
+import { onStopSignal } from "../signals.js";
 import { Steps } from "./steps.js";
 
 export interface DeployFlags {
@@ -91,6 +92,10 @@ export async function recoverDeployment(ctx: CommandContext): Promise<Deployment
 export async function deploy(ctx: CommandContext, flags: DeployFlags): Promise<DeploymentRecord> {
   const { io, settings } = ctx;
   const steps = new Steps(io);
+  const release = onStopSignal(() => {
+    steps.interrupt();
+    io.info(io.paint("yellow", `stopping after "${steps.current ?? "the current step"}" (Ctrl-C again to stop at once)`));
+  });
   try {
     const built = await steps.run("build functions", async () => {
       const { buildFunctions } = await import("./function-builds.js");
@@ -130,5 +135,7 @@ export async function deploy(ctx: CommandContext, flags: DeployFlags): Promise<D
   } catch (e) {
     if (steps.current) io.info(io.paint("red", `✗ stopped during: ${steps.current}`));
     throw e;
+  } finally {
+    release();
   }
 }

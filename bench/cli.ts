@@ -86,6 +86,36 @@ async function seedPeer(server: ServerProcess, n: number): Promise<number> {
   return ms;
 }
 
+/** ms from sending POST /movies to tail-events printing the event, and to its email reaching the mailbox. */
+async function eventLatency(env: Record<string, string | undefined>, outputs: Record<string, string>, title: string): Promise<[number, number]> {
+  const tail = execa(process.execPath, [BIN, "tail-events", "--json", "--count", "1", "--timeout", "60"], { cwd: ROOT, env, reject: false, stdin: "ignore" });
+  await new Promise<void>((resolve, reject) => {
+    tail.stderr!.on("data", (c: Buffer) => String(c).includes("following events on") && resolve());
+    void tail.then((r) => reject(new Error(`tail-events exited ${r.exitCode}: ${r.stderr}`)));
+  });
+  let shownAt = 0;
+  tail.stdout!.on("data", () => (shownAt ||= performance.now()));
+  // from the moment the POST is sent: the handler publishes before it answers, so the event can beat the answer
+  const sentAt = performance.now();
+  const res = await fetch(`${outputs.api_url}/movies`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-api-key": outputs.api_key ?? "" },
+    body: JSON.stringify({ title, rating: 5, genres: ["Drama"] }),
+  });
+  if (res.status !== 201) throw new Error(`POST /movies answered ${res.status}: ${await res.text()}`);
+  let mailedAt = 0;
+  while (!mailedAt && performance.now() - sentAt < 30_000) {
+    const box = (await (await fetch(`${cloudUrlOf(outputs)}/_aws/ses`)).json()) as { messages: { Subject?: string }[] };
+    if (box.messages.some((m) => m.Subject === `New Movie Added: ${title}`)) mailedAt = performance.now();
+    else await new Promise((r) => setTimeout(r, 10));
+  }
+  await tail;
+  if (!shownAt || !mailedAt) throw new Error("the event or its email never arrived");
+  return [shownAt - sentAt, mailedAt - sentAt];
+}
+
+const cloudUrlOf = (outputs: Record<string, string>) => new URL(outputs.api_url!).origin;
+
 async function main(): Promise<void> {
   const env = newHome();
   await timed(["--help"], env); // the first start may bundle the CLI
@@ -154,6 +184,18 @@ async function main(): Promise<void> {
     return ms;
   });
   rows.push({ what: "`movies call get 1`", ours: stats(calls), target: "< 500 ms", peer: `\`fetch\` from a warm process: ${stats(raw)}` });
+
+  // tail-events: from sending the POST to the event line; peer: to the email in the mailbox
+  const deployment = JSON.parse(readFileSync(join(cloudEnv.MOVIES_HOME!, "deployments", "local.json"), "utf8")) as { outputs: Record<string, string> };
+  const tails: number[] = [];
+  const mails: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const [tailMs, mailMs] = await eventLatency(cloudEnv, deployment.outputs, `Bench tail ${Date.now()}-${i}`);
+    tails.push(tailMs);
+    mails.push(mailMs);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  rows.push({ what: "`movies tail-events`: a created movie shown, from sending the POST", ours: stats(tails), target: "< 1 s", peer: `its email in the mailbox: ${stats(mails)}` });
 
   // seed 10,000 generated movies; peers: the same batch writer against dynalite alone and moto
   const N = 10_000;

@@ -8,5 +8,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 120_000,
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
+    // it imports its schema JSON without import attributes, which Node 20 refuses; vite inlines it
+    server: { deps: { inline: ["@actions/workflow-parser"] } },
   },
 });

@@ -1,0 +1,74 @@
+import { spawn } from "node:child_process";
+import { mkdirSync, openSync } from "node:fs";
+import { join } from "node:path";
+import { unavailable } from "./errors.js";
+import { recordsDir, type CloudRecord } from "./records.js";
+
+/** True when something answers the embedded cloud's health endpoint at this URL. */
+export async function cloudHealthy(url: string, timeoutMs = 1000): Promise<boolean> {
+  try {
+    const res = await fetch(`${url}/_movies/health`, { signal: AbortSignal.timeout(timeoutMs) });
+    return res.ok;
+  } catch {
+    return false;
+  }
+}
+
+export async function waitHealthy(url: string, timeoutMs: number, isAlive: () => boolean, logPath: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await cloudHealthy(url, 500)) return;
+    if (!isAlive()) throw unavailable("the embedded cloud exited during start-up", `see ${logPath} for why`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw unavailable(`the embedded cloud did not answer at ${url} within ${timeoutMs / 1000} s`, `see ${logPath}`);
+}
+
+export interface SpawnCloudOptions {
+  root: string;
+  host: string;
+  port: number;
+  stateDir?: string;
+}
+
+/** Starts `emulator/main.ts` detached, logging to cloud.log in the records folder, and waits until it answers. */
+export async function spawnCloud(opts: SpawnCloudOptions): Promise<CloudRecord> {
+  mkdirSync(recordsDir(opts.root), { recursive: true });
+  const logPath = join(recordsDir(opts.root), "cloud.log");
+  const log = openSync(logPath, "a");
+  const args = ["--import", "tsx", join(opts.root, "emulator", "main.ts"), "--port", String(opts.port), "--host", opts.host];
+  if (opts.stateDir) args.push("--state-dir", opts.stateDir);
+  const child = spawn(process.execPath, args, { cwd: opts.root, detached: true, stdio: ["ignore", log, log], env: process.env });
+  let alive = true;
+  child.once("exit", () => (alive = false));
+  const url = `http://${opts.host === "0.0.0.0" ? "127.0.0.1" : opts.host}:${opts.port}`;
+  try {
+    await waitHealthy(url, 30_000, () => alive, logPath);
+  } catch (e) {
+    if (alive) child.kill("SIGTERM");
+    throw e;
+  }
+  child.unref();
+  return { url, host: opts.host, port: opts.port, pid: child.pid!, stateDir: opts.stateDir, startedAt: new Date().toISOString() };
+}
+
+/** Sends SIGTERM and waits until the process is gone (SIGKILL after the grace period). */
+export async function stopProcess(pid: number, graceMs = 10_000): Promise<"stopped" | "not-running" | "killed"> {
+  const alive = () => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (!alive()) return "not-running";
+  process.kill(pid, "SIGTERM");
+  const deadline = Date.now() + graceMs;
+  while (Date.now() < deadline) {
+    if (!alive()) return "stopped";
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  process.kill(pid, "SIGKILL");
+  return "killed";
+}

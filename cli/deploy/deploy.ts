@@ -1,0 +1,141 @@
+import { createInterface } from "node:readline/promises";
+import { join } from "node:path";
+import type { CommandContext } from "../context.js";
+import { cloudUrl } from "../context.js";
+import { CliError, EXIT, usageError } from "../errors.js";
+import { readCloudRecord, recordsDir, writeCloudRecord, writeDefaultTarget, writeDeployment, type DeploymentRecord } from "../records.js";
+import { cloudHealthy, spawnCloud } from "../cloud-process.js";
+import { applyToCloud, collectAssets } from "./cloud-admin.js";
+import { apiUrlFor, flattenOutputs } from "./outputs.js";
+import { onStopSignal } from "../signals.js";
+import { Steps } from "./steps.js";
+
+export interface DeployFlags {
+  yes?: boolean;
+  json?: boolean;
+}
+
+/** The embedded cloud to deploy into: --endpoint, the running one, or a new one on 4566. */
+export async function ensureCloud(ctx: CommandContext): Promise<string> {
+  const url = cloudUrl(ctx.settings);
+  if (url && (await cloudHealthy(url))) return url;
+  if (ctx.settings.endpoint) throw new CliError(`no embedded cloud answers at ${ctx.settings.endpoint}`, EXIT.unavailable, "start it there, or drop --endpoint");
+  const rec = await spawnCloud({ root: ctx.settings.root, host: "127.0.0.1", port: 4566, stateDir: readCloudRecord(ctx.settings.root)?.stateDir });
+  writeCloudRecord(ctx.settings.root, rec);
+  return rec.url;
+}
+
+/**
+ * Terraform targets keep `cdktf.out/` at the root (Terraform runs there and
+ * `destroy` finds it). A local deploy only sends the JSON to the cloud, so it
+ * synthesizes beside its records: clouds on other ports (MOVIES_HOME) never
+ * overwrite each other's template.
+ */
+function synthOutdir(settings: CommandContext["settings"]): string {
+  return settings.target === "local" ? join(recordsDir(settings.root), "cdktf.out") : join(settings.root, "cdktf.out");
+}
+
+function stackInput(ctx: CommandContext, endpointUrl?: string) {
+  const s = ctx.settings;
+  if (s.target === "aws" && (!s.senderEmail || !s.recipientEmail)) {
+    const missing = !s.senderEmail ? "senderEmail" : "recipientEmail";
+    throw usageError(
+      `deploying to aws needs a verified sender and a recipient: "${missing}" is not set`,
+      `add "senderEmail" and "recipientEmail" to movies.config.json (or MOVIES_SENDER_EMAIL / MOVIES_RECIPIENT_EMAIL)`,
+    );
+  }
+  return {
+    target: s.target,
+    region: s.region,
+    namePrefix: s.namePrefix,
+    senderEmail: s.senderEmail,
+    recipientEmail: s.recipientEmail,
+    ...(endpointUrl ? { endpointUrl } : {}),
+    stateBackend: s.stateBackend,
+    functionsDir: join(s.root, "dist", "functions"),
+  };
+}
+
+async function confirm(ctx: CommandContext, question: string): Promise<boolean> {
+  if (!process.stdin.isTTY) throw usageError("deploying to aws asks before applying, and there is no terminal to ask", "pass --yes to apply without asking");
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
+  } finally {
+    rl.close();
+  }
+}
+
+/**
+ * Outputs of an existing Terraform deployment when this machine has no record of
+ * it (a fresh CI runner hotswapping): synthesize, init against the state backend,
+ * read `terraform output`.
+ */
+export async function recoverDeployment(ctx: CommandContext): Promise<DeploymentRecord> {
+  const { settings } = ctx;
+  const endpoint = settings.target === "localstack" ? (settings.endpoint ?? settings.localstackUrl) : settings.endpoint;
+  const { synthStack } = await import("../../stacks/synth.js");
+  const synth = await synthStack(stackInput(ctx, endpoint), { outdir: join(settings.root, "cdktf.out") });
+  const { Terraform } = await import("../../stacks/terraform/terraform.js");
+  const tf = new Terraform({ dir: synth.dir, env: settings.profile ? { AWS_PROFILE: settings.profile } : undefined });
+  await tf.init();
+  const outputs = flattenOutputs(await tf.outputValues());
+  if (!outputs.function_names) throw new CliError(`nothing is deployed to ${settings.target} yet`, EXIT.unavailable, `run \`movies deploy --target ${settings.target}\` first`);
+  const apiUrl = apiUrlFor(settings.target, outputs, endpoint);
+  if (apiUrl) outputs.api_url = apiUrl;
+  const rec: DeploymentRecord = { target: settings.target, deployedAt: new Date().toISOString(), endpoint, region: settings.region, outputs };
+  writeDeployment(settings.root, rec);
+  return rec;
+}
+
+/** build -> synth -> apply, on the target in the settings; records and returns the outputs. */
+export async function deploy(ctx: CommandContext, flags: DeployFlags): Promise<DeploymentRecord> {
+  const { io, settings } = ctx;
+  const steps = new Steps(io);
+  const release = onStopSignal(() => {
+    steps.interrupt();
+    io.info(io.paint("yellow", `stopping after "${steps.current ?? "the current step"}" (Ctrl-C again to stop at once)`));
+  });
+  try {
+    const built = await steps.run("build functions", async () => {
+      const { buildFunctions } = await import("./function-builds.js");
+      return buildFunctions(settings.root);
+    });
+    for (const f of built) if (!f.cached) io.info(io.paint("gray", `  ${f.name}.zip ${(f.bytes / 1024).toFixed(1)} KiB${f.changed ? "" : " (unchanged)"}`));
+    const endpoint = settings.target === "local" ? await steps.run("embedded cloud", () => ensureCloud(ctx)) : settings.target === "localstack" ? (settings.endpoint ?? settings.localstackUrl) : settings.endpoint;
+    const synth = await steps.run("synthesize stack", async () => {
+      const { synthStack } = await import("../../stacks/synth.js");
+      return synthStack(stackInput(ctx, endpoint), { outdir: synthOutdir(settings) });
+    });
+    let raw: Record<string, unknown>;
+    if (settings.target === "local") {
+      const result = await steps.run("apply to the embedded cloud", async () => applyToCloud(endpoint!, "movies", synth.json, await collectAssets(synth.dir)));
+      const changed = result.changes.filter((c) => c.action !== "noop");
+      io.info(io.paint("gray", `  ${changed.length} changed, ${result.changes.length - changed.length} unchanged`));
+      raw = result.outputs;
+    } else {
+      const { Terraform } = await import("../../stacks/terraform/terraform.js");
+      const tf = new Terraform({ dir: synth.dir, onLine: (l) => l.trim() && io.info(io.paint("gray", `  ${l}`)), env: settings.profile ? { AWS_PROFILE: settings.profile } : undefined });
+      await steps.run("terraform init", () => tf.init());
+      const plan = await steps.run("terraform plan", () => tf.plan());
+      if (plan.changes) {
+        if (settings.target === "aws" && !flags.yes && !(await confirm(ctx, "Apply these changes to AWS?"))) throw new CliError("deploy cancelled; nothing was applied", EXIT.refused);
+        await steps.run("terraform apply", () => tf.apply());
+      } else io.info("  no changes");
+      raw = await tf.outputValues();
+    }
+    const outputs = flattenOutputs(raw);
+    const apiUrl = apiUrlFor(settings.target, outputs, endpoint);
+    if (apiUrl) outputs.api_url = apiUrl;
+    const rec: DeploymentRecord = { target: settings.target, deployedAt: new Date().toISOString(), endpoint, region: settings.region, outputs };
+    writeDeployment(settings.root, rec);
+    writeDefaultTarget(settings.root, settings.target);
+    io.info(`deployed to ${settings.target} in ${steps.totalMs()} ms`);
+    return rec;
+  } catch (e) {
+    if (steps.current) io.info(io.paint("red", `✗ stopped during: ${steps.current}`));
+    throw e;
+  } finally {
+    release();
+  }
+}

@@ -1,0 +1,115 @@
+import { createHash } from "node:crypto";
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { FUNCTION_NAMES, zipPath, type FunctionName } from "../../handlers/functions.js";
+
+export interface BuiltFunction {
+  name: FunctionName;
+  zipPath: string;
+  bytes: number;
+  /** hex SHA-256 of the zip */
+  sha256: string;
+  /** the zip on disk changed in this build */
+  changed: boolean;
+  /** the sources were unchanged since the zip was built, so it was not bundled again */
+  cached: boolean;
+}
+
+interface CacheEntry {
+  fingerprint: string;
+  sha256: string;
+}
+
+/** Next to the CLI's own bundle (bin/movies.mjs writes dist/cli/), outside dist/functions which the stack reads. */
+export const buildCachePath = (root: string) => join(root, "dist", "cli", "function-builds.json");
+
+/** Files outside handlers/ that shape every zip: dependency versions and the bundler's options. */
+const SHARED_INPUTS = ["package-lock.json", "scripts/bundle-functions.ts"];
+
+/**
+ * Hash of what a function's zip is made from: its local source files (esbuild's
+ * own reading of the import graph, packages left out, ~15 ms), the lock file and
+ * the bundler script. Undefined when the sources do not even parse; the real
+ * build then reports why.
+ */
+export async function sourceFingerprint(root: string, name: FunctionName): Promise<string | undefined> {
+  const { build } = await import("esbuild");
+  let inputs: string[];
+  try {
+    const result = await build({
+      absWorkingDir: root,
+      entryPoints: [join("handlers", name, "handler.ts")],
+      bundle: true,
+      write: false,
+      metafile: true,
+      packages: "external",
+      platform: "node",
+      format: "esm",
+      logLevel: "silent",
+    });
+    inputs = Object.keys(result.metafile.inputs).sort();
+  } catch {
+    return undefined;
+  }
+  const hash = createHash("sha256");
+  for (const file of [...inputs, ...SHARED_INPUTS]) {
+    hash.update(`${file}\0`);
+    hash.update(await readFile(join(root, file)).catch(() => Buffer.from("(missing)")));
+    hash.update("\0");
+  }
+  return hash.digest("hex");
+}
+
+async function fileSha256(path: string): Promise<{ sha256: string; bytes: number } | undefined> {
+  try {
+    const data = await readFile(path);
+    return { sha256: createHash("sha256").update(data).digest("hex"), bytes: data.length };
+  } catch {
+    return undefined;
+  }
+}
+
+async function readCache(path: string): Promise<Record<string, CacheEntry>> {
+  try {
+    return JSON.parse(await readFile(path, "utf8")) as Record<string, CacheEntry>;
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * Builds the function zips, bundling again only the functions whose sources
+ * changed since their zip was made. Bundling one function with the AWS SDK takes
+ * about a second, so this is what lets a hotswap of one function, and a deploy
+ * with nothing changed, skip most of the build.
+ */
+export async function buildFunctions(root: string): Promise<BuiltFunction[]> {
+  const cachePath = buildCachePath(root);
+  const cache = await readCache(cachePath);
+  // fingerprints are taken before bundling: an edit during the build makes the next run bundle again, never the reverse
+  const fingerprints = await Promise.all(FUNCTION_NAMES.map((name) => sourceFingerprint(root, name)));
+  const results = new Map<FunctionName, BuiltFunction>();
+  const stale: FunctionName[] = [];
+  await Promise.all(
+    FUNCTION_NAMES.map(async (name, i) => {
+      const entry = cache[name];
+      const path = join(root, zipPath(name));
+      const onDisk = fingerprints[i] && entry?.fingerprint === fingerprints[i] ? await fileSha256(path) : undefined;
+      if (onDisk && onDisk.sha256 === entry!.sha256) results.set(name, { name, zipPath: path, bytes: onDisk.bytes, sha256: onDisk.sha256, changed: false, cached: true });
+      else stale.push(name);
+    }),
+  );
+  if (stale.length > 0) {
+    const { bundleFunctions } = await import("../../scripts/bundle-functions.js");
+    for (const f of await bundleFunctions({ rootDir: root, only: FUNCTION_NAMES.filter((n) => stale.includes(n)) })) {
+      results.set(f.name, { ...f, cached: false });
+      const fingerprint = fingerprints[FUNCTION_NAMES.indexOf(f.name)];
+      if (fingerprint) cache[f.name] = { fingerprint, sha256: f.sha256 };
+    }
+    await mkdir(dirname(cachePath), { recursive: true });
+    const tmp = `${cachePath}.${process.pid}.tmp`;
+    await writeFile(tmp, `${JSON.stringify(cache, null, 2)}\n`);
+    await rename(tmp, cachePath);
+  }
+  return FUNCTION_NAMES.map((name) => results.get(name)!);
+}

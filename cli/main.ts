@@ -1,0 +1,54 @@
+import { Command, CommanderError } from "commander";
+import { registerCall } from "./commands/call.js";
+import { registerDeploy } from "./commands/deploy.js";
+import { registerDev } from "./commands/dev.js";
+import { registerDoctor } from "./commands/doctor.js";
+import { registerEmails } from "./commands/emails.js";
+import { registerLogs } from "./commands/logs.js";
+import { registerSeed } from "./commands/seed.js";
+import { registerStatus } from "./commands/status.js";
+import { registerTailEvents } from "./commands/tail-events.js";
+import { registerUpDown } from "./commands/up-down.js";
+import { EXIT } from "./errors.js";
+
+/**
+ * The `movies` program. Command modules register their flags here; anything
+ * heavy (cdktf, the SDK, ink) is imported inside the action that needs it, so
+ * `movies --help` stays fast.
+ */
+export function buildProgram(): Command {
+  const program = new Command("movies")
+    .description("deploy, run and poke the serverless movies API: on AWS, LocalStack, or the embedded cloud")
+    .option("--target <target>", "local | localstack | aws (default: MOVIES_TARGET, the recorded default, else local)")
+    .option("--region <region>", "AWS region")
+    .option("--profile <profile>", "AWS profile for the aws target")
+    .option("--endpoint <url>", "where the cloud or LocalStack answers, when not on this machine's default port")
+    .option("--debug", "show stack traces on errors")
+    .showHelpAfterError("(add --help for usage)")
+    .exitOverride();
+  registerUpDown(program);
+  registerStatus(program);
+  registerDeploy(program);
+  registerSeed(program);
+  registerCall(program);
+  registerTailEvents(program);
+  registerEmails(program);
+  registerLogs(program);
+  registerDev(program);
+  registerDoctor(program);
+  return program;
+}
+
+export async function main(argv = process.argv): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version end through here with code 0
+      process.exitCode = err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+      return;
+    }
+    throw err;
+  }
+}

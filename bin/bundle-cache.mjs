@@ -2,17 +2,17 @@
 // dist/<name>/ (node modules stay external, dynamic imports stay lazy chunks),
 // rebuilt only when one of its source files is newer than the bundle, which
 // esbuild's metafile lists. Starting through tsx instead costs ~1 s per start.
-import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
-function stale(entry, metaPath) {
+function stale(entry, metaPath, assets) {
   if (!existsSync(entry) || !existsSync(metaPath)) return true;
   const builtAt = statSync(entry).mtimeMs;
   try {
-    const inputs = Object.keys(JSON.parse(readFileSync(metaPath, "utf8")).inputs);
+    const inputs = [...Object.keys(JSON.parse(readFileSync(metaPath, "utf8")).inputs), ...assets];
     return inputs.some((file) => {
       try {
         return statSync(join(root, file)).mtimeMs > builtAt;
@@ -25,13 +25,28 @@ function stale(entry, metaPath) {
   }
 }
 
-/** Imports `source` (e.g. "cli/main.ts") from its bundle in dist/<name>/, building it first when stale. */
-export async function importBundled(name, source) {
+// Two processes started at once may both rebuild: every file is written under a
+// temporary name and renamed, chunks (content-hashed names) before the entry and
+// the entry before the metafile, so a reader never loads a torn bundle.
+function writeAtomic(path, data) {
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, data);
+  renameSync(tmp, path);
+}
+
+/**
+ * Imports `source` (e.g. "cli/main.ts") from its bundle in dist/<name>/, building
+ * it first when stale. `assets` are files the code opens next to its own module
+ * (`new URL("./x.mjs", import.meta.url)`), copied beside the bundle's chunks.
+ */
+export async function importBundled(name, source, assets = []) {
   const outDir = join(root, "dist", name);
   const entry = join(outDir, "main.mjs");
   const metaPath = join(outDir, "meta.json");
-  if (stale(entry, metaPath)) {
+  if (stale(entry, metaPath, assets)) {
     const { build } = await import("esbuild");
+    // a source saved during the build is newer than this, so the next start rebuilds
+    const startedAt = new Date();
     const result = await build({
       absWorkingDir: root,
       entryPoints: { main: source },
@@ -46,9 +61,19 @@ export async function importBundled(name, source) {
       jsx: "automatic",
       sourcemap: "inline",
       metafile: true,
+      write: false,
       logLevel: "error",
     });
-    writeFileSync(metaPath, JSON.stringify(result.metafile));
+    mkdirSync(outDir, { recursive: true });
+    for (const asset of assets) {
+      const tmp = join(outDir, `${basename(asset)}.${process.pid}.tmp`);
+      copyFileSync(join(root, asset), tmp);
+      renameSync(tmp, join(outDir, basename(asset)));
+    }
+    const files = [...result.outputFiles].sort((a, b) => Number(a.path === entry) - Number(b.path === entry));
+    for (const file of files) writeAtomic(file.path, file.contents);
+    utimesSync(entry, startedAt, startedAt);
+    writeAtomic(metaPath, JSON.stringify(result.metafile));
   }
   return import(pathToFileURL(entry).href);
 }

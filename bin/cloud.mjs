@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// `npm run cloud`: the embedded cloud in the foreground, started from a cached bundle.
+// `npm run cloud`: the embedded cloud in the foreground, from a cached esbuild
+// bundle in dist/cloud/ (see bundle-cache.mjs). The Lambda worker bootstrap is
+// a plain file the runtime starts workers from, so it is copied beside the bundle.
 import { importBundled } from "./bundle-cache.mjs";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
-await importBundled("cloud", "emulator/main.ts");
+await importBundled("cloud", "emulator/main.ts", ["emulator/lambda/runtime/bootstrap.mjs"]);

@@ -31,12 +31,12 @@ export interface SpawnCloudOptions {
   stateDir?: string;
 }
 
-/** Starts `emulator/main.ts` detached, logging to cloud.log in the records folder, and waits until it answers. */
+/** Starts `bin/cloud.mjs` (the cloud from its cached bundle) detached, logging to cloud.log in the records folder, and waits until it answers. */
 export async function spawnCloud(opts: SpawnCloudOptions): Promise<CloudRecord> {
   mkdirSync(recordsDir(opts.root), { recursive: true });
   const logPath = join(recordsDir(opts.root), "cloud.log");
   const log = openSync(logPath, "a");
-  const args = ["--import", "tsx", join(opts.root, "emulator", "main.ts"), "--port", String(opts.port), "--host", opts.host];
+  const args = [join(opts.root, "bin", "cloud.mjs"), "--port", String(opts.port), "--host", opts.host];
   if (opts.stateDir) args.push("--state-dir", opts.stateDir);
   const child = spawn(process.execPath, args, { cwd: opts.root, detached: true, stdio: ["ignore", log, log], env: process.env });
   let alive = true;

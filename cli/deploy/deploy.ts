@@ -1,3 +1,4 @@
+import { mkdirSync } from "node:fs";
 import { createInterface } from "node:readline/promises";
 import { join } from "node:path";
 import type { CommandContext } from "../context.js";
@@ -32,7 +33,10 @@ export async function ensureCloud(ctx: CommandContext): Promise<string> {
  * overwrite each other's template.
  */
 function synthOutdir(settings: CommandContext["settings"]): string {
-  return settings.target === "local" ? join(recordsDir(settings.root), "cdktf.out") : join(settings.root, "cdktf.out");
+  const dir = settings.target === "local" ? join(recordsDir(settings.root), "cdktf.out") : join(settings.root, "cdktf.out");
+  // cdktf creates only the last folder; MOVIES_HOME may not exist yet
+  mkdirSync(dir, { recursive: true });
+  return dir;
 }
 
 function stackInput(ctx: CommandContext, endpointUrl?: string) {

@@ -22,7 +22,7 @@ import { LogStore, tailOf } from "./logs/log-store.js";
 import { CodeStore, installedSdkDir, type StoredCode } from "./runtime/code-store.js";
 import type { EnvironmentSpec } from "./runtime/execution-environment.js";
 import { FunctionPool, type PoolStats } from "./runtime/function-pool.js";
-import { SpareWorkers } from "./runtime/spare-workers.js";
+import { BOOTSTRAP_URL, SpareWorkers } from "./runtime/spare-workers.js";
 import { lambdaEnvironment, type FunctionCredentials } from "./runtime/lambda-environment.js";
 import type { LambdaErrorPayload } from "./runtime/worker-protocol.js";
 
@@ -106,7 +106,8 @@ export const MAX_SYNC_PAYLOAD_BYTES = 6 * 1024 * 1024;
 export const MAX_SYNC_RESPONSE_BYTES = 6_291_556;
 export const MAX_ASYNC_PAYLOAD_BYTES = 1024 * 1024;
 
-const RUNTIME_DIR = path.dirname(fileURLToPath(new URL("./runtime/bootstrap.mjs", import.meta.url)));
+// one definition of where the bootstrap is, so a bundle (bin/cloud.mjs) needs it in one place only
+const RUNTIME_DIR = path.dirname(fileURLToPath(BOOTSTRAP_URL));
 
 /**
  * The Lambda functions of the cloud: their configuration, code and resource

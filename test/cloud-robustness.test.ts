@@ -6,21 +6,11 @@ import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { CreateQueueCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { startCloud, type Cloud } from "../emulator/cloud.js";
 import { localClientConfig } from "./support/cloud-client-config.js";
+import { prng } from "./support/prng.js";
 
 const REQUESTS = 5000;
 const IN_FLIGHT = 16;
 
-/** Deterministic, so a failing run can be replayed. */
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SEED = 20261129;
 const rand = prng(SEED);

@@ -178,11 +178,12 @@ export class SqsEventSourceMappings {
           m.functionResponseTypes.includes("ReportBatchItemFailures"),
         );
         m.lastProcessingResult = failed.size === 0 ? "OK" : `${failed.size} of ${batch.length} records failed`;
-        if (result.functionError) this.opts.onError?.(`event source mapping ${m.uuid}: ${m.functionArn} failed: ${result.payload.slice(0, 300)}`);
+        // a mapping deleted mid-batch (its function is usually going too) has nobody left to tell
+        if (result.functionError && !signal.aborted) this.opts.onError?.(`event source mapping ${m.uuid}: ${m.functionArn} failed: ${result.payload.slice(0, 300)}`);
       } catch (e) {
         failed = new Set(batch.map((r) => r.message.id));
         m.lastProcessingResult = `PROBLEM: ${(e as Error).message}`;
-        this.opts.onError?.(`event source mapping ${m.uuid}: invoking ${m.functionArn} failed: ${(e as Error).message}`);
+        if (!signal.aborted) this.opts.onError?.(`event source mapping ${m.uuid}: invoking ${m.functionArn} failed: ${(e as Error).message}`);
       }
       for (const r of batch) {
         if (failed.has(r.message.id)) continue;

@@ -18,7 +18,7 @@ export function registerDev(program: Command): void {
         const { io } = ctx;
         const [{ startCloud }, { deploy }, { hotswap }, { seedTable }, { DEFAULT_MOVIES }, feeds, { watchDebounced }, { tailEvents }, { sdkConfig, output }] =
           await Promise.all([
-            import("../embedded-cloud.js").then((m) => m.loadEmbeddedCloud(ctx.settings.root)),
+            import("../../emulator/cloud.js"),
             import("../deploy/deploy.js"),
             import("../deploy/hotswap.js"),
             import("../seed/seed-table.js"),

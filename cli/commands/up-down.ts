@@ -41,7 +41,7 @@ export function registerUpDown(program: Command): void {
           return;
         }
         if (flags.foreground) {
-          const { startCloud } = await (await import("../embedded-cloud.js")).loadEmbeddedCloud(settings.root);
+          const { startCloud } = await import("../../emulator/cloud.js");
           const cloud = await startCloud({ port, host: flags.host, stateDir });
           writeCloudRecord(settings.root, { url: cloud.url, host: flags.host, port: cloud.port, pid: process.pid, stateDir, startedAt: new Date().toISOString() });
           io.line(`movies cloud ready at ${cloud.url}`);

@@ -56,6 +56,8 @@ function stackInput(ctx: CommandContext, endpointUrl?: string) {
     recipientEmail: s.recipientEmail,
     ...(endpointUrl ? { endpointUrl } : {}),
     stateBackend: s.stateBackend,
+    // explicit: stacks/config.ts finds the repo from its own file, which inside the CLI's bundle is dist/cli
+    stateDir: join(s.root, ".movies", "state"),
     functionsDir: join(s.root, "dist", "functions"),
   };
 }

@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { freePort } from "../../test/support/free-port.js";
+import { stopChild } from "../../test/support/stop-child.js";
 
 export interface ServerProcess {
   name: string;
@@ -55,13 +56,7 @@ async function launch(name: string, command: string, args: string[], port: numbe
     url,
     startMs,
     cpuMs: () => processCpuMs(child.pid!),
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once("exit", () => resolve());
-        child.kill("SIGTERM");
-        setTimeout(() => child.kill("SIGKILL"), 3000).unref();
-      }),
+    stop: () => stopChild(child),
   };
 }
 

@@ -1,6 +1,6 @@
 import type { MessageAttributes } from "./md5.js";
 import { nonExistentQueue } from "./errors.js";
-import { Queue, type NewMessage, type ReceiveOptions, type ReceivedMessage, type SqsMessage } from "./queue.js";
+import { Queue, type NewMessage, type ReceiveOptions, type ReceivedMessage, type SavedMessage, type SqsMessage } from "./queue.js";
 import { applySettings, defaultSettings, fifoRefused, parseSettings } from "./queue-settings.js";
 import { AwsError } from "../core/aws-error.js";
 
@@ -208,18 +208,11 @@ export interface SqsSnapshot {
     tags: Record<string, string>;
     createdAt: number;
     lastModifiedAt: number;
-    messages: {
-      id: string;
-      body: string;
+    /** SavedMessage with binary attribute values as base64, so it survives JSON */
+    messages: (Omit<SavedMessage, "attributes" | "systemAttributes"> & {
       attributes?: Record<string, EncodedAttribute>;
       systemAttributes?: Record<string, EncodedAttribute>;
-      senderId: string;
-      sentAt: number;
-      receiveCount: number;
-      firstReceiveAt?: number;
-      delayedUntil?: number;
-      deadLetterSourceArn?: string;
-    }[];
+    })[];
   }[];
 }
 

@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { freePort } from "./free-port.js";
+import { stopChild } from "./stop-child.js";
 
 /** Why moto cannot be used here, or undefined when `moto_server` is on PATH. */
 export function motoMissingReason(): string | undefined {
@@ -47,12 +48,6 @@ export async function startMoto(opts: MotoOptions = {}): Promise<MotoServer> {
   return {
     url,
     port,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once("exit", () => resolve());
-        child.kill("SIGTERM");
-        setTimeout(() => child.kill("SIGKILL"), 3000).unref();
-      }),
+    stop: () => stopChild(child),
   };
 }

@@ -8,7 +8,9 @@
 FROM node:22-bookworm-slim AS build
 WORKDIR /src
 # Production dependencies only, exactly as locked (esbuild is one of them).
+# bin/package.json is the local package that gives `npx movies` its bin link.
 COPY package.json package-lock.json ./
+COPY bin/package.json ./bin/package.json
 RUN npm ci --omit=dev --no-audit --no-fund
 COPY tsconfig.json ./
 COPY emulator/ ./emulator/

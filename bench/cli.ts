@@ -150,16 +150,19 @@ async function main(): Promise<void> {
   await timedCommand("npx", ["movies", "--help"]);
   // npm's floor: npx running a local bin that itself takes a few ms (esbuild's native binary)
   const esbuildBin = join(ROOT, "node_modules", ".bin", "esbuild");
-  const [help, bareNode, npxHelp, npxEsbuild, esbuildDirect] = await interleaved(RUNS * 2, [
+  const [help, bareNode, npxHelp, npxEsbuild, esbuildDirect, npxPackage] = await interleaved(RUNS * 2, [
     () => timed(["--help"], env),
     () => timedCommand(process.execPath, ["-e", ""]),
     () => timedCommand("npx", ["movies", "--help"]),
     () => timedCommand("npx", ["esbuild", "--version"]),
     () => timedCommand(esbuildBin, ["--version"]),
+    // npm's path when the project's own package.json declares the bin: it installs the project into its npx cache first
+    () => timedCommand("npx", ["--package=.", "movies", "--help"]),
   ]);
   const startRows: Row[] = [
     { what: "`node bin/movies.mjs --help`", ours: stats(help!), target: "< 300 ms", peer: `\`node -e ""\`: ${stats(bareNode!)}` },
     { what: "`npx movies --help`", ours: stats(npxHelp!), target: "< 500 ms", peer: `\`node bin/movies.mjs --help\` (above): ${stats(help!)}` },
+    { what: "`npx --package=. movies --help` (npm's path when the project itself declares the bin)", ours: stats(npxPackage!), target: "", peer: `\`npx movies --help\` (above): ${stats(npxHelp!)}` },
     { what: "npm's own cost: `npx esbuild --version`", ours: stats(npxEsbuild!), target: "floor of any `npx` command", peer: `\`node_modules/.bin/esbuild --version\`: ${stats(esbuildDirect!)}` },
   ];
   publishBench("cli-start", import.meta.url, table(startRows));

@@ -1,8 +1,11 @@
 /**
- * Wall times of the `movies` binary as a user runs it (`node bin/movies.mjs`),
- * each beside a peer measured in the same run, printed as a markdown table.
+ * Wall times of the `movies` binary as a user runs it (`node bin/movies.mjs`,
+ * `npx movies`), each beside a peer measured in the same run, printed as
+ * markdown tables and written to docs/benchmarks.md (sections cli-start, cli).
  *
- *   npx tsx bench/cli.ts [--runs 5]
+ *   npx tsx bench/cli.ts [--runs 5] [--only start]
+ *
+ * `--only start` measures the start-up rows alone (`--help`, `npx movies`).
  *
  * Every cloud here is started by the bench on a free port with its own
  * MOVIES_HOME and stopped at the end; handlers/get-movie/handler.ts is changed
@@ -19,13 +22,15 @@ import { parseArgs } from "node:util";
 import { writeMovies } from "../cli/seed/batch-writer.js";
 import { generateMovies } from "../cli/seed/movie-rows.js";
 import { freePort } from "../test/support/free-port.js";
+import { publishBench } from "./support/report.js";
 import { median, spawnDynalite, spawnMoto, type ServerProcess } from "./support/server-process.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const BIN = join(ROOT, "bin", "movies.mjs");
 const HANDLER = join(ROOT, "handlers", "get-movie", "handler.ts");
 const ORIGINAL_HANDLER = readFileSync(HANDLER, "utf8");
-const { values } = parseArgs({ options: { runs: { type: "string", default: "5" } } });
+const { values } = parseArgs({ options: { runs: { type: "string", default: "5" }, only: { type: "string" } } });
+if (values.only !== undefined && values.only !== "start") throw new Error(`--only takes "start", not "${values.only}"`);
 const RUNS = Number(values.runs);
 
 process.on("exit", () => {
@@ -48,6 +53,22 @@ async function timed(args: string[], env: Record<string, string | undefined>): P
   return ms;
 }
 
+/** Wall time in ms of any command run from the project root, as a user types it; fails the bench on a non-zero exit. */
+async function timedCommand(file: string, args: string[]): Promise<number> {
+  const t0 = performance.now();
+  const r = await execa(file, args, { cwd: ROOT, reject: false, stdin: "ignore" });
+  const ms = performance.now() - t0;
+  if (r.exitCode !== 0) throw new Error(`${file} ${args.join(" ")} exited ${r.exitCode}:\n${r.stderr}`);
+  return ms;
+}
+
+/** Runs each measure once per round, round after round, so load from other work hits all of them alike. */
+async function interleaved(n: number, fns: (() => Promise<number>)[]): Promise<number[][]> {
+  const out: number[][] = fns.map(() => []);
+  for (let i = 0; i < n; i++) for (const [k, fn] of fns.entries()) out[k]!.push(await fn());
+  return out;
+}
+
 async function repeat(n: number, fn: () => Promise<number>): Promise<number[]> {
   const out: number[] = [];
   for (let i = 0; i < n; i++) out.push(await fn());
@@ -64,6 +85,11 @@ interface Row {
   peer: string;
 }
 const rows: Row[] = [];
+const table = (rs: Row[]) => [
+  `| what | median (min-max) | goal | peer in the same run |`,
+  `|---|---|---|---|`,
+  ...rs.map((r) => `| ${r.what} | ${r.ours} | ${r.target} | ${r.peer} |`),
+];
 
 async function upCloud(env: Record<string, string | undefined>): Promise<string> {
   const port = await freePort();
@@ -120,14 +146,27 @@ async function main(): Promise<void> {
   const env = newHome();
   await timed(["--help"], env); // the first start may bundle the CLI
 
-  // --help, beside a bare `node` start
-  const help = await repeat(RUNS * 2, () => timed(["--help"], env));
-  const bareNode = await repeat(RUNS * 2, async () => {
-    const t0 = performance.now();
-    await execa(process.execPath, ["-e", ""]);
-    return performance.now() - t0;
-  });
-  rows.push({ what: "`movies --help`", ours: stats(help), target: "< 300 ms", peer: `\`node -e ""\`: ${stats(bareNode)}` });
+  // start-up: --help directly and through npx, beside a bare `node` start and npm's own start
+  await timedCommand("npx", ["movies", "--help"]);
+  // npm's floor: npx running a local bin that itself takes a few ms (esbuild's native binary)
+  const esbuildBin = join(ROOT, "node_modules", ".bin", "esbuild");
+  const [help, bareNode, npxHelp, npxEsbuild, esbuildDirect, npxPackage] = await interleaved(RUNS * 2, [
+    () => timed(["--help"], env),
+    () => timedCommand(process.execPath, ["-e", ""]),
+    () => timedCommand("npx", ["movies", "--help"]),
+    () => timedCommand("npx", ["esbuild", "--version"]),
+    () => timedCommand(esbuildBin, ["--version"]),
+    // npm's path when the project's own package.json declares the bin: it installs the project into its npx cache first
+    () => timedCommand("npx", ["--package=.", "movies", "--help"]),
+  ]);
+  const startRows: Row[] = [
+    { what: "`node bin/movies.mjs --help`", ours: stats(help!), target: "< 300 ms", peer: `\`node -e ""\`: ${stats(bareNode!)}` },
+    { what: "`npx movies --help`", ours: stats(npxHelp!), target: "< 500 ms", peer: `\`node bin/movies.mjs --help\` (above): ${stats(help!)}` },
+    { what: "`npx --package=. movies --help` (npm's path when the project itself declares the bin)", ours: stats(npxPackage!), target: "", peer: `\`npx movies --help\` (above): ${stats(npxHelp!)}` },
+    { what: "npm's own cost: `npx esbuild --version`", ours: stats(npxEsbuild!), target: "floor of any `npx` command", peer: `\`node_modules/.bin/esbuild --version\`: ${stats(esbuildDirect!)}` },
+  ];
+  publishBench("cli-start", import.meta.url, table(startRows));
+  if (values.only === "start") return;
 
   // deploy into a cold cloud: started, nothing deployed; zips already built (build cache warm)
   await timed(["deploy", "--endpoint", await upCloud(env)], env);
@@ -215,15 +254,7 @@ async function main(): Promise<void> {
 
   await timed(["down"], cloudEnv);
 
-  const load = readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
-  const lines = [
-    `| what | movies (median, min-max) | goal | peer in the same run |`,
-    `|---|---|---|---|`,
-    ...rows.map((r) => `| ${r.what} | ${r.ours} | ${r.target} | ${r.peer} |`),
-    ``,
-    `Node ${process.versions.node}, ${new Date().toISOString().slice(0, 16)}Z, load average at the end ${load}.`,
-  ];
-  process.stdout.write(`${lines.join("\n")}\n`);
+  publishBench("cli", import.meta.url, table(rows));
 }
 
 main()

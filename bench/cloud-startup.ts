@@ -6,6 +6,7 @@
 import { startCloud } from "../emulator/cloud.js";
 import { motoMissingReason } from "../test/support/moto.js";
 import { median, spawnCloud, spawnMoto, type ServerProcess } from "./support/server-process.js";
+import { publishBench } from "./support/report.js";
 
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
 
@@ -38,16 +39,18 @@ for (let i = 0; i < ROUNDS; i++) {
   if (!motoMissing) samples.moto_server!.push(await timeProcess(spawnMoto));
 }
 
+const out: string[] = [];
 const motoMedian = motoMissing ? undefined : median(samples.moto_server!);
-console.log(`Start to first answered request, median of ${ROUNDS} (${new Date().toISOString()})\n`);
-console.log("| server | median ms | min ms | max ms | vs moto |");
-console.log("|---|---:|---:|---:|---:|");
+out.push(`Start to first answered request, median of ${ROUNDS} (${new Date().toISOString()})\n`);
+out.push("| server | median ms | min ms | max ms | vs moto |");
+out.push("|---|---:|---:|---:|---:|");
 for (const [name, xs] of Object.entries(samples)) {
   if (xs.length === 0) {
-    console.log(`| ${name} | skipped: ${motoMissing} | | | |`);
+    out.push(`| ${name} | skipped: ${motoMissing} | | | |`);
     continue;
   }
   const m = median(xs);
   const ratio = motoMedian ? `${(m / motoMedian).toFixed(2)}x` : "n/a";
-  console.log(`| ${name} | ${m.toFixed(0)} | ${Math.min(...xs).toFixed(0)} | ${Math.max(...xs).toFixed(0)} | ${ratio} |`);
+  out.push(`| ${name} | ${m.toFixed(0)} | ${Math.min(...xs).toFixed(0)} | ${Math.max(...xs).toFixed(0)} | ${ratio} |`);
 }
+publishBench("cloud-startup", import.meta.url, out);

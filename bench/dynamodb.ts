@@ -7,6 +7,7 @@
 import { CreateTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { motoMissingReason } from "../test/support/moto.js";
 import { median, spawnCloud, spawnDynalite, spawnMoto, type ServerProcess } from "./support/server-process.js";
+import { publishBench } from "./support/report.js";
 
 const IN_FLIGHT = 32;
 const OPS = Number(process.env.OPS ?? 2000);
@@ -80,16 +81,18 @@ try {
   await Promise.all(servers.map(({ server }) => server.stop()));
 }
 
+const out: string[] = [];
 const dynalite = results.get("dynalite alone")!;
 const moto = results.get("moto_server");
-console.log(`DynamoDB ops/s, ${IN_FLIGHT} in flight, SDK v3 client, median of ${ROUNDS} rounds (${OPS} ops per round; moto ${MOTO_OPS}) (${new Date().toISOString()})\n`);
-console.log("| server | PutItem ops/s | GetItem ops/s | ops/s vs dynalite (put / get) | ops/s vs moto (put / get) | server CPU µs per PutItem / GetItem |");
-console.log("|---|---:|---:|---:|---:|---:|");
+out.push(`DynamoDB ops/s, ${IN_FLIGHT} in flight, SDK v3 client, median of ${ROUNDS} rounds (${OPS} ops per round; moto ${MOTO_OPS}) (${new Date().toISOString()})\n`);
+out.push("| server | PutItem ops/s | GetItem ops/s | ops/s vs dynalite (put / get) | ops/s vs moto (put / get) | server CPU µs per PutItem / GetItem |");
+out.push("|---|---:|---:|---:|---:|---:|");
 for (const [name, r] of results) {
   const put = median(r.put);
   const get = median(r.get);
   const vsDyn = `${(put / median(dynalite.put)).toFixed(2)} / ${(get / median(dynalite.get)).toFixed(2)}`;
   const vsMoto = moto ? `${(put / median(moto.put)).toFixed(1)}x / ${(get / median(moto.get)).toFixed(1)}x` : "n/a";
-  console.log(`| ${name} | ${put.toFixed(0)} | ${get.toFixed(0)} | ${vsDyn} | ${vsMoto} | ${median(r.putCpuUs).toFixed(0)} / ${median(r.getCpuUs).toFixed(0)} |`);
+  out.push(`| ${name} | ${put.toFixed(0)} | ${get.toFixed(0)} | ${vsDyn} | ${vsMoto} | ${median(r.putCpuUs).toFixed(0)} / ${median(r.getCpuUs).toFixed(0)} |`);
 }
-if (motoMissing) console.log(`\nmoto skipped: ${motoMissing}`);
+if (motoMissing) out.push(`\nmoto skipped: ${motoMissing}`);
+publishBench("dynamodb", import.meta.url, out);

@@ -11,6 +11,7 @@ import { build } from "esbuild";
 import { FunctionRegistry } from "../emulator/lambda/functions.js";
 import { handlerZip, TEST_ROLE } from "../emulator/lambda/test-support/handler-zip.js";
 import { bundleFunctions } from "../scripts/bundle-functions.js";
+import { publishBench } from "./support/report.js";
 
 const COLD_RUNS = 10;
 const WARM_SEQUENTIAL = 500;
@@ -237,7 +238,7 @@ async function main(): Promise<void> {
   lines.push(
     `| ${IN_FLIGHT} in flight, ${WARM_CONCURRENT} invokes | ${fmt(percentile(concurrentLatencies, 50))} | ${fmt(percentile(concurrentLatencies, 99))} | ${(WARM_CONCURRENT / elapsedS).toFixed(0)} | ${environments} |`,
   );
-  process.stdout.write(`${lines.join("\n")}\n`);
+  publishBench("lambda-cold-start", import.meta.url, lines);
 }
 
 await main();

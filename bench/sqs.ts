@@ -17,6 +17,7 @@ import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand, SendMe
 import { motoMissingReason } from "../test/support/moto.js";
 import { median, spawnCloud, spawnMoto, type ServerProcess } from "./support/server-process.js";
 import { SqsWireClient } from "../test/support/sqs-wire-client.js";
+import { publishBench } from "./support/report.js";
 
 const WORKERS = 16;
 const DURATION_MS = Number(process.env.DURATION_S ?? 4) * 1000;
@@ -167,17 +168,19 @@ const ratio = (table: Record<string, number>) => (motoName ? `${(table[cloudName
 const wireRate = Object.fromEntries(Object.entries(wire).map(([k, v]) => [k, v.perSecond]));
 const wireCell = (name: string) => `${wire[name]!.perSecond.toFixed(0)}${wire[name]!.errors ? ` (${wire[name]!.errors} failed)` : ""}`;
 
-console.log(
+const out: string[] = [];
+out.push(
   `SQS benchmark, ${new Date().toISOString()}, ${cpus().length} cores, load average ${loadavg()[0]!.toFixed(1)}, median of ${ROUNDS} alternating rounds of ${DURATION_MS / 1000} s${motoMissing ? ` (moto skipped: ${motoMissing})` : ""}\n`,
 );
-console.log(`| measure | ${servers.map((s) => s.name).join(" | ")} | embedded vs moto |`);
-console.log(`|---|${servers.map(() => "---:").join("|")}|---:|`);
-console.log(`| send+receive+delete round trips/s, ${WORKERS} workers, wire client | ${servers.map((s) => wireCell(s.name)).join(" | ")} | ${ratio(wireRate)} |`);
+out.push(`| measure | ${servers.map((s) => s.name).join(" | ")} | embedded vs moto |`);
+out.push(`|---|${servers.map(() => "---:").join("|")}|---:|`);
+out.push(`| send+receive+delete round trips/s, ${WORKERS} workers, wire client | ${servers.map((s) => wireCell(s.name)).join(" | ")} | ${ratio(wireRate)} |`);
 const perCpuSecond = Object.fromEntries(Object.entries(wire).map(([k, v]) => [k, 1000 / v.serverCpuMs]));
-console.log(`| server CPU ms per round trip, wire client | ${servers.map((s) => wire[s.name]!.serverCpuMs.toFixed(2)).join(" | ")} | |`);
-console.log(`| round trips per server CPU-second | ${servers.map((s) => perCpuSecond[s.name]!.toFixed(0)).join(" | ")} | ${ratio(perCpuSecond)} |`);
-console.log(`| send+receive+delete round trips/s, ${WORKERS} workers, SDK v3 client | ${servers.map((s) => sdk[s.name]!.toFixed(0)).join(" | ")} | ${ratio(sdk)} |`);
+out.push(`| server CPU ms per round trip, wire client | ${servers.map((s) => wire[s.name]!.serverCpuMs.toFixed(2)).join(" | ")} | |`);
+out.push(`| round trips per server CPU-second | ${servers.map((s) => perCpuSecond[s.name]!.toFixed(0)).join(" | ")} | ${ratio(perCpuSecond)} |`);
+out.push(`| send+receive+delete round trips/s, ${WORKERS} workers, SDK v3 client | ${servers.map((s) => sdk[s.name]!.toFixed(0)).join(" | ")} | ${ratio(sdk)} |`);
 for (const p of [50, 99]) {
-  console.log(`| long-poll wake-up p${p}, ms (${WAKEUPS} samples) | ${servers.map((s) => percentile(wake[s.name]!, p).toFixed(2)).join(" | ")} | |`);
+  out.push(`| long-poll wake-up p${p}, ms (${WAKEUPS} samples) | ${servers.map((s) => percentile(wake[s.name]!, p).toFixed(2)).join(" | ")} | |`);
 }
-for (const s of servers) if (wire[s.name]!.firstError) console.log(`\n${s.name}: first failed round trip: ${wire[s.name]!.firstError}`);
+for (const s of servers) if (wire[s.name]!.firstError) out.push(`\n${s.name}: first failed round trip: ${wire[s.name]!.firstError}`);
+publishBench("sqs", import.meta.url, out);

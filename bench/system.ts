@@ -16,6 +16,7 @@ import { startCloud, type Cloud } from "../emulator/cloud.js";
 import { ensureBuilt } from "../test/support/built-functions.js";
 import { moviesStack, type SynthesizedStack } from "../test/support/movies-stack.js";
 import { median } from "./support/server-process.js";
+import { publishBench } from "./support/report.js";
 
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
 const REQUESTS = Number(process.env.REQUESTS ?? 2000);
@@ -140,7 +141,9 @@ const rows: [string, string][] = [
   ["POST /movies to email in the mailbox, p50, stack as shipped (2 s batching window)", ms(median(emailShipped))],
   ["POST /movies to email in the mailbox, p50, batching window 0", ms(median(emailNoWindow))],
 ];
+const out: string[] = [];
 const load1 = (await import("node:os")).loadavg()[0]!.toFixed(1);
-console.log(`| measure (${ROUNDS} rounds, ${REQUESTS} requests each; 1-minute load average at the end ${load1}) | result |\n|---|---|`);
-for (const [k, v] of rows) console.log(`| ${k} | ${v} |`);
+out.push(`| measure (${ROUNDS} rounds, ${REQUESTS} requests each; 1-minute load average at the end ${load1}) | result |\n|---|---|`);
+for (const [k, v] of rows) out.push(`| ${k} | ${v} |`);
 agent.destroy();
+publishBench("system", import.meta.url, out);

@@ -356,7 +356,8 @@ const createApiKey: ApiGatewayOperation = (model, input) => {
   const stageKeys = (Array.isArray(input.stageKeys) ? (input.stageKeys as Input[]) : []).map((k) => `${requiredString(k, "restApiId")}/${requiredString(k, "stageName")}`);
   const k = model.createApiKey({
     name: optionalString(input, "name"),
-    value: optionalString(input, "value"),
+    // An empty value, as Terraform sends when none is set, asks for a generated one.
+    value: optionalString(input, "value") || undefined,
     enabled: optionalBool(input, "enabled"),
     description: optionalString(input, "description"),
     customerId: optionalString(input, "customerId"),

@@ -5,7 +5,7 @@ import { readBody } from "../wire/body.js";
 import { parseInvokePath } from "./data-plane.js";
 import type { Input } from "./input.js";
 import type { ApiGatewayModel } from "./model.js";
-import { API_GATEWAY_OPERATIONS } from "./operations.js";
+import { API_GATEWAY_OPERATIONS, type ApiGatewayAction } from "./operations.js";
 import { CONTROL_PLANE_ROOTS, matchControlRoute } from "./routes.js";
 
 function send(res: ServerResponse, ctx: CallContext, status: number, body?: unknown, headers: Record<string, string> = {}): void {
@@ -24,7 +24,13 @@ function sendError(res: ServerResponse, ctx: CallContext, err: AwsError): void {
   send(res, ctx, err.statusCode, { message: err.message }, { "x-amzn-errortype": err.code });
 }
 
-async function readInput(req: IncomingMessage, route: RouteInfo, params: Record<string, string>): Promise<Input> {
+/**
+ * Body members whose wire name differs from their input name: PutIntegration
+ * sends the integration's method as `httpMethod`, the name its path label has too.
+ */
+const BODY_NAMES: Partial<Record<ApiGatewayAction, Record<string, string>>> = { PutIntegration: { httpMethod: "integrationHttpMethod" } };
+
+async function readInput(req: IncomingMessage, route: RouteInfo, action: ApiGatewayAction, params: Record<string, string>): Promise<Input> {
   const raw = await readBody(req);
   let body: Input = {};
   if (raw.length > 0) {
@@ -36,6 +42,12 @@ async function readInput(req: IncomingMessage, route: RouteInfo, params: Record<
     }
     if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) throw new AwsError("BadRequestException", "Request body must be a JSON object");
     body = parsed as Input;
+    for (const [wire, name] of Object.entries(BODY_NAMES[action] ?? {})) {
+      if (Object.hasOwn(body, wire)) {
+        body[name] = body[wire];
+        delete body[wire];
+      }
+    }
   }
   const query: Input = {};
   for (const key of new Set(route.query.keys())) {
@@ -71,7 +83,7 @@ export class ApiGatewayControlPlane implements Service {
           ? new AwsError("NotFoundException", `API Gateway has no operation at ${route.method} ${route.path}`, 404)
           : new AwsError("MethodNotAllowedException", `${route.method} is not allowed on ${route.path}`, 405);
       }
-      const input = await readInput(req, route, match.params);
+      const input = await readInput(req, route, match.action, match.params);
       const out = API_GATEWAY_OPERATIONS[match.action](this.model, input);
       send(res, ctx, out.status, out.body);
     } catch (err) {

@@ -229,6 +229,30 @@ describe("API Gateway control plane, driven by @aws-sdk/client-api-gateway", () 
     expect((await apigw.send(new GetTagsCommand({ resourceArn: arn }))).tags).toEqual({ owner: "movies" });
   });
 
+  it("checks calls made with a function's credentials against its role: the verb on the path's ARN", async () => {
+    const trust = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }] });
+    const policy = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "apigateway:GET", Resource: "arn:aws:apigateway:us-east-1::/restapis" }] });
+    const stack = {
+      resource: {
+        aws_iam_role: { r: { name: "reader-role", assume_role_policy: trust } },
+        aws_iam_role_policy: { p: { role: "${aws_iam_role.r.id}", name: "list-apis", policy } },
+        aws_lambda_function: { f: { function_name: "reader", role: "${aws_iam_role.r.arn}", handler: "index.handler", runtime: "nodejs22.x", filename: "f.zip", source_code_hash: "1" } },
+      },
+    };
+    const applied = await fetch(`${cloud.url}/_movies/stacks/iam`, { method: "PUT", body: JSON.stringify({ template: stack, assets: { "f.zip": Buffer.from(handlerZip({ "index.mjs": ECHO })).toString("base64") } }) });
+    expect(applied.status).toBe(200);
+    const asFunction = new APIGatewayClient({ ...localClientConfig(cloud.url), credentials: cloud.lambda.credentialsOf("reader") });
+    try {
+      expect((await asFunction.send(new GetRestApisCommand({}))).items).toBeDefined();
+      const denied = asFunction.send(new CreateRestApiCommand({ name: "not-allowed" }));
+      await expect(denied).rejects.toMatchObject({ $metadata: { httpStatusCode: 403 } });
+      await expect(denied).rejects.toThrow(/apigateway:POST/);
+      expect((await apigw.send(new GetRestApisCommand({ limit: 500 }))).items?.map((a) => a.name)).not.toContain("not-allowed");
+    } finally {
+      asFunction.destroy();
+    }
+  });
+
   it("takes the REST API id from the _custom_id_ tag, and refuses ids AWS could not have", async () => {
     const { api } = await deployedApi("custom", { _custom_id_: "movies0001" });
     expect(api.id).toBe("movies0001");

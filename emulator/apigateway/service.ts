@@ -63,7 +63,8 @@ async function readInput(req: IncomingMessage, route: RouteInfo, action: ApiGate
  * Terraform provider call it. The data plane's invoke paths are not claimed.
  */
 export class ApiGatewayControlPlane implements Service {
-  readonly name = "apigateway-control";
+  // "apigateway": the IAM prefix the guard checks, and the state file name the model had before the control plane existed.
+  readonly name = "apigateway";
 
   constructor(private readonly model: ApiGatewayModel) {}
 

@@ -185,6 +185,31 @@ describe("API Gateway control plane, driven by @aws-sdk/client-api-gateway", () 
     await expect(apigw.send(new UpdateStageCommand({ restApiId: api.id, stageName: "live", patchOperations: [{ op: "replace", path: "/nonsense", value: "1" }] }))).rejects.toBeInstanceOf(BadRequestException);
   });
 
+  it("throttles one method by its own setting, its path escaped (~1) or written as Terraform's method_path", async () => {
+    const { api } = await deployedApi("per-method");
+    const setting = (methodPath: string) =>
+      apigw.send(
+        new UpdateStageCommand({
+          restApiId: api.id,
+          stageName: "live",
+          patchOperations: [
+            { op: "replace", path: `/${methodPath}/throttling/rateLimit`, value: "0" },
+            { op: "replace", path: `/${methodPath}/throttling/burstLimit`, value: "1" },
+          ],
+        }),
+      );
+    const stage = await setting("~1movies/GET");
+    expect(Object.keys(stage.methodSettings ?? {})).toEqual(["~1movies/GET"]);
+    expect((await invoke(api.id!, "/movies")).status).toBe(200);
+    expect((await invoke(api.id!, "/movies")).status).toBe(429);
+    await apigw.send(new UpdateStageCommand({ restApiId: api.id, stageName: "live", patchOperations: [{ op: "remove", path: "/~1movies/GET" }] }));
+    expect((await invoke(api.id!, "/movies")).status).toBe(200);
+    await setting("movies/GET");
+    expect((await invoke(api.id!, "/movies")).status).toBe(200);
+    expect((await invoke(api.id!, "/movies")).status).toBe(429);
+    await expect(setting("movies/FETCH")).rejects.toThrow(/not an HTTP method/);
+  });
+
   it("keeps stages, API keys, usage plans and their keys; a plan change applies to the next request", async () => {
     const { api, deployment } = await deployedApi("plans");
     await apigw.send(new CreateStageCommand({ restApiId: api.id, stageName: "beta", deploymentId: deployment.id, variables: { color: "blue" }, tags: { env: "beta" } }));

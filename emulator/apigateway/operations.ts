@@ -303,6 +303,8 @@ const SETTING_PATHS: Record<string, { field: keyof MethodSetting; kind: "bool" |
 };
 const STAGE_PATHS = ["/description", "/deploymentId", "/variables/{name}", "/tracingEnabled", "/cacheClusterEnabled", "/cacheClusterSize", "/accessLogSettings/destinationArn", "/accessLogSettings/format", "/{resourcePath}/{httpMethod}/{setting}", ...Object.keys(SETTING_PATHS).map((p) => `/*/*/${p}`)];
 
+const METHOD_OR_ANY = new Set(["*", "GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "ANY"]);
+
 function settingValue(op: PatchOperation, kind: "bool" | "int" | "number" | "string"): boolean | number | string {
   if (kind === "bool") return patchBool(op);
   if (kind === "int") return patchNumber(op, true);
@@ -330,15 +332,16 @@ const updateStage: ApiGatewayOperation = (model, input) => {
       if (op.op === "remove") d.accessLogSettings = segs.length === 1 ? undefined : { ...d.accessLogSettings, [segs[1]!]: undefined };
       else if (segs[1] === "destinationArn" || segs[1] === "format") d.accessLogSettings = { ...d.accessLogSettings, [segs[1]]: patchValue(op) };
       else throw unsupportedPatch(op, STAGE_PATHS);
-    } else if (raw.length === 2 && op.op === "remove") {
+    } else if (raw.length >= 2 && op.op === "remove" && METHOD_OR_ANY.has(raw[raw.length - 1]!)) {
       // Removing "/{path}/{METHOD}" drops that method's settings, as aws_api_gateway_method_settings does on destroy.
       const key = raw.join("/");
       if (!Object.hasOwn(d.methodSettings, key)) throw badRequest(`Cannot remove method setting ${key} because there is no method setting for this method`);
       delete d.methodSettings[key];
-    } else if (raw.length === 4 && Object.hasOwn(SETTING_PATHS, `${raw[2]}/${raw[3]}`) && (op.op === "replace" || op.op === "add")) {
-      const key = `${raw[0]}/${raw[1]}`;
-      if (raw[1] !== "*" && !["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "ANY"].includes(raw[1]!)) throw badRequest(`Invalid method setting path ${op.path}: the HTTP method ${raw[1]} is unknown`);
-      const spec = SETTING_PATHS[`${raw[2]}/${raw[3]}`]!;
+    } else if (raw.length >= 4 && Object.hasOwn(SETTING_PATHS, raw.slice(-2).join("/")) && (op.op === "replace" || op.op === "add")) {
+      // The resource path may come escaped (~1movies~1{id}) or, as Terraform's method_path has it, with plain slashes.
+      const key = raw.slice(0, -2).join("/");
+      if (!METHOD_OR_ANY.has(raw[raw.length - 3]!)) throw badRequest(`Invalid method setting path ${op.path}: ${raw[raw.length - 3]} is not an HTTP method or *`);
+      const spec = SETTING_PATHS[raw.slice(-2).join("/")]!;
       const setting: MethodSetting = { ...DEFAULT_METHOD_SETTING, ...d.methodSettings[key] };
       (setting as unknown as Record<string, unknown>)[spec.field] = settingValue(op, spec.kind);
       d.methodSettings[key] = setting;

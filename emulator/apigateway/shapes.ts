@@ -11,7 +11,6 @@ export function restApiShape(api: RestApi): Record<string, unknown> {
     name: api.name,
     description: api.description,
     createdDate: epoch(api.createdDate),
-    version: undefined,
     apiKeySource: api.apiKeySource,
     endpointConfiguration: { types: api.endpointTypes },
     binaryMediaTypes: api.binaryMediaTypes,

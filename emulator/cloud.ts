@@ -88,7 +88,7 @@ export async function startCloud(opts: CloudOptions): Promise<Cloud> {
     });
   const [lambdaService, ...otherSystemServices] = system.services;
   const services: Service[] = [guard(dynamodb.service), guard(sqs.service), guard(sns.service), guard(ses.service), createSts({ accountId }).service];
-  services.push(guard(lambdaService!), ...otherSystemServices);
+  services.push(guard(lambdaService!), ...otherSystemServices.map((s) => (s.name === "apigateway" ? guard(s) : s)));
 
   let writer: SnapshotWriter | undefined;
   if (stateDir) {

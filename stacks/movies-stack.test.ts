@@ -193,6 +193,24 @@ describe("API Gateway", () => {
   const trigger = () =>
     String((resource(synth.json, "aws_api_gateway_deployment", "movies_api_deployment").triggers as { redeployment: string }).redeployment);
 
+  it("asks emulators for a stable API id derived from the stack's name, and leaves AWS to choose its own", async () => {
+    const tags = (json: SynthResult["json"]) => resource(json, "aws_api_gateway_rest_api", "movies_api").tags as Record<string, string> | undefined;
+    const local = tags(synth.json)?._custom_id_;
+    expect(local).toMatch(/^[a-z0-9]{10}$/);
+    const emails = { functionsDir, senderEmail: "from@example.com", recipientEmail: "to@example.com" };
+    const [again, localstack, prefixed, aws] = await Promise.all([
+      synthForTest({ target: "local", ...emails }),
+      synthForTest({ target: "localstack", ...emails }),
+      synthForTest({ target: "local", namePrefix: "dev", ...emails }),
+      synthForTest({ target: "aws", region: "us-east-1", ...emails }),
+    ]);
+    expect(tags(again.json)?._custom_id_).toBe(local);
+    expect(tags(localstack.json)?._custom_id_).toBe(local);
+    expect(tags(prefixed.json)?._custom_id_).toMatch(/^[a-z0-9]{10}$/);
+    expect(tags(prefixed.json)?._custom_id_).not.toBe(local);
+    expect(tags(aws.json)?._custom_id_).toBeUndefined();
+  });
+
   it("declares exactly GET/POST on /movies and GET/PUT/DELETE on /movies/{movieID}", () => {
     expect(resource(synth.json, "aws_api_gateway_rest_api", "movies_api").name).toBe("movies-api");
     expect(resource(synth.json, "aws_api_gateway_resource", "movies_resource").path_part).toBe("movies");

@@ -21,6 +21,10 @@ describe("decoding a request into the call IAM checks", () => {
     expect(callOfRequest("lambda", route("GET", "/_movies/lambda/code/x"), Buffer.alloc(0))).toBeUndefined();
   });
 
+  it("reads API Gateway control-plane calls as the HTTP verb on the path", () => {
+    expect(callOfRequest("apigateway", route("PATCH", "/restapis/abc/stages/live"), Buffer.from("{}"))).toEqual({ service: "apigateway", operation: "PATCH", input: { ResourcePath: "/restapis/abc/stages/live" } });
+  });
+
   it("reads SES v2 REST paths as the sesv2 service", () => {
     const body = Buffer.from(JSON.stringify({ FromEmailAddress: "a@example.com" }));
     expect(callOfRequest("ses", route("POST", "/v2/email/outbound-emails"), body)).toEqual({ service: "sesv2", operation: "SendEmail", input: { FromEmailAddress: "a@example.com" } });

@@ -82,6 +82,8 @@ export function callOfRequest(serviceName: string, route: RouteInfo, body: Buffe
     if (hit.param !== undefined) input[hit.operation.includes("EventSourceMapping") ? "UUID" : "FunctionName"] = hit.param;
     return { service: "lambda", operation: hit.operation, input };
   }
+  // API Gateway's IAM actions are the HTTP verbs, on the resource the path names.
+  if (serviceName === "apigateway") return { service: "apigateway", operation: route.method, input: { ResourcePath: route.path } };
   if (route.path.startsWith("/v2/email/")) {
     const hit = rest(SESV2_ROUTES, route);
     const input: CallInput = json(body);

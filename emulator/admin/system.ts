@@ -1,6 +1,6 @@
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { createApiGatewayDataPlane } from "../apigateway/data-plane.js";
-import { ApiGatewayModel, type ApiGatewayState } from "../apigateway/model.js";
+import { createApiGateway } from "../apigateway/index.js";
+import type { ApiGatewayModel } from "../apigateway/model.js";
 import { RequestLog } from "../apigateway/request-log.js";
 import type { Service, SqsDelivery } from "../core/service.js";
 import { SqsEventSourceMappings } from "../event-sources/sqs-mappings.js";
@@ -29,7 +29,7 @@ export interface SystemOptions {
 }
 
 export interface System {
-  /** Lambda API, API Gateway data plane, admin API: mount after the AWS services */
+  /** Lambda API, API Gateway data plane and control plane, admin API: mount after the AWS services */
   services: Service[];
   apigateway: ApiGatewayModel;
   requestLog: RequestLog;
@@ -85,8 +85,13 @@ function restartMappings(stacks: StackStore, mappings: SqsEventSourceMappings, o
 
 /** The compute half of the cloud: functions, their triggers, the REST API in front, and stacks that declare them. */
 export function createSystem(opts: SystemOptions): System {
-  const apigateway = new ApiGatewayModel();
   const requestLog = new RequestLog();
+  const { model: apigateway, dataPlane, controlPlane } = createApiGateway({
+    lambda: () => opts.lambda,
+    log: requestLog,
+    accountId: opts.accountId,
+    onExecutionError: (message) => opts.onError(notice(`API Gateway: ${message}`)),
+  });
   const mappings = new SqsEventSourceMappings({
     sqs: opts.sqs,
     lambda: () => opts.lambda,
@@ -139,22 +144,6 @@ export function createSystem(opts: SystemOptions): System {
       await lambdaApi.close?.();
     },
   };
-  const dataPlane = createApiGatewayDataPlane({
-    model: apigateway,
-    lambda: () => opts.lambda,
-    log: requestLog,
-    accountId: opts.accountId,
-    onExecutionError: (message) => opts.onError(notice(`API Gateway: ${message}`)),
-  });
-  const apiGatewayService: Service = {
-    ...dataPlane,
-    claims: dataPlane.claims,
-    handle: dataPlane.handle,
-    snapshot: () => apigateway.state,
-    restore: (state) => {
-      if (state && typeof state === "object") apigateway.state = state as ApiGatewayState;
-    },
-  };
   const adminApi = createAdminService({ stacks, logs: opts.lambda.logs, functionNames: () => opts.lambda.list().map((f) => f.FunctionName), apiRequests: requestLog });
   // The roles of applied stacks persist beside them: restored functions keep their identity and policies.
   const admin: Service = {
@@ -168,7 +157,7 @@ export function createSystem(opts: SystemOptions): System {
     },
   };
   return {
-    services: [lambdaService, apiGatewayService, admin],
+    services: [lambdaService, dataPlane, controlPlane, admin],
     apigateway,
     requestLog,
     mappings,

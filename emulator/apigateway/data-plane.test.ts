@@ -49,12 +49,12 @@ beforeAll(async () => {
   route(movie.id, "DELETE", "throws");
   route(movie.id, "PATCH", "no-permission");
   const deployment = model.createDeployment(api.id);
-  model.putStage(api.id, { name: "live", deploymentId: deployment.id });
+  model.createStage(api.id, { name: "live", deploymentId: deployment.id });
   // added after the deployment: not served until the next deployment, as on AWS
   route(movie.id, "HEAD", "echo");
-  const key = model.createApiKey({ name: "cli" });
+  const key = model.createApiKey({ name: "cli", enabled: true });
   keyValue = key.value;
-  const plan = model.putUsagePlan({ name: "writers", apiStages: [{ apiId: api.id, stage: "live" }], throttle: { rateLimit: 1, burstLimit: 3 } });
+  const plan = model.createUsagePlan({ name: "writers", apiStages: [{ apiId: api.id, stage: "live" }], throttle: { rateLimit: 1, burstLimit: 3 } });
   model.addUsagePlanKey(plan.id, key.id);
 
   const dataPlane = createApiGatewayDataPlane({ model, lambda: () => registry, log, accountId: ACCOUNT, onExecutionError: (m) => executionErrors.push(m) });

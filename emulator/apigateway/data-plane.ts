@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { CallContext, RouteInfo, Service } from "../core/service.js";
 import { readBody } from "../wire/body.js";
-import type { ApiGatewayModel } from "./model.js";
+import { stageThrottle, type ApiGatewayModel } from "./model.js";
 import { buildProxyEvent } from "./proxy-event.js";
 import type { RequestLog } from "./request-log.js";
 import { matchRoute } from "./route.js";
@@ -86,7 +86,8 @@ export function createApiGatewayDataPlane(opts: DataPlaneOptions): Service {
   };
 
   return {
-    name: "apigateway",
+    // AWS's own name for the data plane; "apigateway" is the control plane, which keeps the state.
+    name: "execute-api",
     claims: (route: RouteInfo) => parseInvokePath(route.path) !== undefined,
     async handle(req: IncomingMessage, res: ServerResponse, route: RouteInfo, ctx: CallContext) {
       const started = performance.now();
@@ -113,7 +114,9 @@ export function createApiGatewayDataPlane(opts: DataPlaneOptions): Service {
           status = 403;
           return answer(res, requestId, 403, { message: "Forbidden" });
         }
-        const verdict = throttles.admit(match.method.apiKeyRequired ? admitted?.plan : undefined, admitted?.key.id, `${api.id}/${stage.name}`, stage.throttle);
+        // Read per request: a throttle patched through UpdateStage applies to the next request.
+        const limit = stageThrottle(stage, match.resource.path, match.method.httpMethod);
+        const verdict = throttles.admit(match.method.apiKeyRequired ? admitted?.plan : undefined, admitted?.key.id, `${api.id}/${stage.name}/${limit?.key ?? ""}`, limit?.throttle);
         if (verdict !== "ok") {
           status = 429;
           return answer(res, requestId, 429, { message: verdict === "rate" ? "Too Many Requests" : "Limit Exceeded" });

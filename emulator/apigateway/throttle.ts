@@ -28,18 +28,24 @@ function periodStart(period: "DAY" | "WEEK" | "MONTH", now = new Date()): number
 
 /** Rate limits and quotas per (usage plan, key) and per stage, as API Gateway applies them. */
 export class Throttles {
-  private buckets = new Map<string, TokenBucket>();
+  private buckets = new Map<string, { bucket: TokenBucket; rate: number; burst: number }>();
   private quotas = new Map<string, { start: number; used: number }>();
 
+  /**
+   * The bucket for these limits. Limits changed through the control plane
+   * (UpdateStage, UpdateUsagePlan) take effect on the next request: a bucket
+   * made for other limits is replaced. A negative limit (Terraform's -1) means none.
+   */
   private bucket(id: string, t: Throttle): TokenBucket | undefined {
     if (t.rateLimit === undefined && t.burstLimit === undefined) return undefined;
-    let b = this.buckets.get(id);
-    if (!b) {
-      const rate = t.rateLimit ?? Number.POSITIVE_INFINITY;
-      b = new TokenBucket(rate, Math.max(1, t.burstLimit ?? Math.ceil(rate)));
-      this.buckets.set(id, b);
-    }
-    return b;
+    if ((t.rateLimit ?? 0) < 0 || (t.burstLimit ?? 0) < 0) return undefined;
+    const rate = t.rateLimit ?? Number.POSITIVE_INFINITY;
+    const burst = Math.max(1, t.burstLimit ?? Math.ceil(rate));
+    const held = this.buckets.get(id);
+    if (held && held.rate === rate && held.burst === burst) return held.bucket;
+    const bucket = new TokenBucket(rate, burst);
+    this.buckets.set(id, { bucket, rate, burst });
+    return bucket;
   }
 
   /** "ok", or why the request is refused: the rate (429 Too Many Requests) or the quota (429 Limit Exceeded). */

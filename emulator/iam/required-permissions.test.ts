@@ -173,3 +173,10 @@ describe("Lambda, STS and the rest", () => {
     expect(actions(need("kinesis", "PutRecord"))).toEqual(["kinesis:PutRecord *"]);
   });
 });
+
+describe("API Gateway control plane", () => {
+  it("needs the HTTP verb on the path's apigateway ARN", () => {
+    expect(actions(need("apigateway", "PATCH", { ResourcePath: "/restapis/abc/stages/live" }))).toEqual(["apigateway:PATCH arn:aws:apigateway:us-east-1::/restapis/abc/stages/live"]);
+    expect(actions(need("apigateway", "GET", { ResourcePath: "/restapis/" }))).toEqual(["apigateway:GET arn:aws:apigateway:us-east-1::/restapis"]);
+  });
+});

@@ -1,3 +1,4 @@
+import { apigatewayPermissions } from "./permissions/apigateway.js";
 import { dynamodbPermissions } from "./permissions/dynamodb.js";
 import { lambdaPermissions } from "./permissions/lambda.js";
 import type { PermissionMapper, RequiredPermission, ServiceCall } from "./permissions/required-permission.js";
@@ -17,6 +18,7 @@ const MAPPERS: Record<string, PermissionMapper> = {
   sesv2: sesPermissions,
   lambda: lambdaPermissions,
   sts: stsPermissions,
+  apigateway: apigatewayPermissions,
 };
 
 /** IAM prefixes that differ from the service name a caller passes. */

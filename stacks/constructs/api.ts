@@ -13,10 +13,12 @@ import {
   Construct,
   Fn,
   LambdaPermission,
+  TerraformStack,
   type LambdaFunction,
 } from "../cdktf.js";
 import { physicalName, type StackConfig } from "../config.js";
 import type { AccountContext } from "./account.js";
+import { CUSTOM_ID_TAG, stableApiId } from "./api-id.js";
 
 export const STAGE_NAME = "live";
 
@@ -63,6 +65,8 @@ export class Api extends Construct {
       description: "Movies REST API",
       apiKeySource: "HEADER",
       endpointConfiguration: { types: ["REGIONAL"] },
+      // Emulators take the id from this tag, so local URLs survive restarts and re-deploys; AWS chooses its own.
+      ...(config.target === "aws" ? {} : { tags: { [CUSTOM_ID_TAG]: stableApiId(`${TerraformStack.of(this).node.id}/${physicalName(config, "movies-api")}`) } }),
     });
     this.restApi.overrideLogicalId("movies_api");
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -56,7 +56,10 @@ describe("execution environment lifecycle", () => {
   it("queues beyond the concurrency limit and throttles beyond the queue", async () => {
     const r = start({ maxEnvironmentsPerFunction: 2, maxQueuedPerFunction: 3 });
     // Handlers hold until the test creates the release file, so nothing finishes early.
-    const release = path.join(mkdtempSync(path.join(tmpdir(), "lambda-release-")), "go");
+    const releaseDir = mkdtempSync(path.join(tmpdir(), "lambda-release-"));
+    // The function runs as a user of its own when the cloud is root: let it look.
+    chmodSync(releaseDir, 0o755);
+    const release = path.join(releaseDir, "go");
     r.create({
       FunctionName: "narrow",
       Role: TEST_ROLE,
@@ -89,7 +92,9 @@ describe("execution environment lifecycle", () => {
     expect(result.payload).toBe('"provisioned-concurrency"');
     const report = r.logs.query({ functionName: "prewarmed", requestId: result.requestId }).find((e) => e.message.startsWith("REPORT"));
     expect(report?.message).not.toContain("Init Duration");
-    expect(r.logs.query({ functionName: "prewarmed" })[0]?.message).toMatch(/\tINFO\tinit ran$/);
+    const lines = r.logs.query({ functionName: "prewarmed" }).map((e) => e.message);
+    expect(lines[0]).toMatch(/^INIT_START Runtime Version: nodejs:22\tNode\.js: v\d+/);
+    expect(lines[1]).toMatch(/\tINFO\tinit ran$/);
     expect(r.stats("prewarmed").started).toBe(1);
   });
 

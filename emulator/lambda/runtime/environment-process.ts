@@ -34,7 +34,7 @@ export function spawnEnvironmentProcess(sandbox: Sandbox, node: NodeBinary, memo
   const tmpDir = sandbox.makeTempDir(identity);
   const child = spawn(node.path, [...heapFlags(memorySizeMb), sandbox.bootstrapPath], {
     cwd: sandbox.runtimeDir,
-    env: { PATH: process.env.PATH ?? "/usr/local/bin:/usr/bin:/bin", LANG: "en_US.UTF-8", TZ: ":UTC", TMPDIR: tmpDir },
+    env: { PATH: process.env.PATH ?? "/usr/local/bin:/usr/bin:/bin", LANG: "en_US.UTF-8", TZ: ":UTC", TMPDIR: tmpDir, HOME: tmpDir },
     stdio: ["ignore", "pipe", "pipe", "ipc"],
     uid: identity?.uid,
     gid: identity?.gid,

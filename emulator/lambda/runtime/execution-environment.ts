@@ -161,7 +161,8 @@ export class ExecutionEnvironment {
       logStreamName: this.logStreamName,
     };
     this.proc = host.spares?.take(spec.node, spec.memorySizeMb) ?? spawnEnvironmentProcess(host.sandbox, spec.node, spec.memorySizeMb);
-    const env: Record<string, string> = { TMPDIR: this.proc.tmpDir, ...spec.env, AWS_LAMBDA_LOG_STREAM_NAME: this.logStreamName };
+    // HOME: the uid of the environment has no passwd entry, and the SDK asks os.homedir() for ~/.aws.
+    const env: Record<string, string> = { TMPDIR: this.proc.tmpDir, HOME: this.proc.tmpDir, ...spec.env, AWS_LAMBDA_LOG_STREAM_NAME: this.logStreamName };
     // The SDK warns about Node < 22 on every client; AWS would never show that warning in a function's log.
     if (spec.node.major < 22) env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
     const { child } = this.proc;

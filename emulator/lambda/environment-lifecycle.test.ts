@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -172,5 +172,20 @@ describe("execution environment lifecycle", () => {
     expect(result.functionError).toBe("Unhandled");
     expect(JSON.parse(result.payload)).toMatchObject({ errorType: "Runtime.OutOfMemory" });
     expect((await r.invoke("hungry", "{}")).payload).toBe("0");
+  });
+
+  it("runs a function on the Node.js its runtime names, and says which in the log", async () => {
+    // A stand-in for Node.js 24 in the runtimes cache: answers --version, runs everything else on this node.
+    const cache = mkdtempSync(path.join(tmpdir(), "lambda-runtimes-"));
+    chmodSync(cache, 0o755);
+    const binary = path.join(cache, "node-24", "bin", "node");
+    mkdirSync(path.dirname(binary), { recursive: true, mode: 0o755 });
+    writeFileSync(binary, `#!/bin/sh\nif [ "$1" = --version ]; then echo v24.0.0; exit 0; fi\nexec ${process.execPath} "$@"\n`, { mode: 0o755 });
+    const r = start({ runtimesDir: cache });
+    r.create({ FunctionName: "on-24", Role: TEST_ROLE, Handler: "index.handler", Runtime: "nodejs24.x", Code: { ZipFile: handlerZip({ "index.mjs": `export const handler = async () => "ran";` }) } });
+    expect((await r.invoke("on-24", "{}")).payload).toBe('"ran"');
+    const first = r.logs.query({ functionName: "on-24" })[0]?.message;
+    expect(first).toBe(`INIT_START Runtime Version: nodejs:24\tNode.js: v24.0.0\tBinary: ${binary}`);
+    rmSync(cache, { recursive: true, force: true });
   });
 });

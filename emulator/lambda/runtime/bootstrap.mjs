@@ -305,6 +305,9 @@ function guardBufferAllocations(limitBytes) {
   }
 }
 
+// Lambda's init phase (and its 10 s limit) begins once the sandbox is up: tell the cloud.
+send({ type: "booted" });
+
 process.on("message", (/** @type {any} */ msg) => {
   if (msg && msg.type === "invoke") invoke(msg);
   else if (msg && msg.type === "assign" && !meta) {

@@ -10,6 +10,8 @@ export interface EnvironmentProcess {
   tmpDir: string;
   node: NodeBinary;
   memorySizeMb: number;
+  /** resolves when Node.js has started and the bootstrap listens (or the process ended first) */
+  booted: Promise<void>;
 }
 
 /**
@@ -42,7 +44,16 @@ export function spawnEnvironmentProcess(sandbox: Sandbox, node: NodeBinary, memo
   // A failed spawn (missing binary) is reported through 'exit'/'error' by the owner; never unhandled.
   child.on("error", () => {});
   child.once("exit", () => sandbox.removeTempDir(tmpDir));
-  return { child, identity, tmpDir, node, memorySizeMb };
+  const booted = new Promise<void>((resolve) => {
+    const onMessage = (msg: { type?: string }) => {
+      if (msg?.type !== "booted") return;
+      child.off("message", onMessage);
+      resolve();
+    };
+    child.on("message", onMessage);
+    child.once("exit", () => resolve());
+  });
+  return { child, identity, tmpDir, node, memorySizeMb, booted };
 }
 
 /** A spare neither keeps the cloud's event loop alive nor holds its exit. */

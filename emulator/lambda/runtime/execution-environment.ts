@@ -131,7 +131,7 @@ export class ExecutionEnvironment {
   maxMemoryUsedMb = 0;
 
   private readonly proc: EnvironmentProcess;
-  private readonly startedAt = performance.now();
+  private startedAt = performance.now();
   private readonly partial = { stdout: "", stderr: "" };
   private lastRequestId: string | undefined;
   private pending:
@@ -188,16 +188,22 @@ export class ExecutionEnvironment {
     const assign: AssignMessage = { type: "assign", data, env };
     this.send(assign);
     this.watchMemory(true);
-    const initTimer = setTimeout(() => {
+    // Init Duration and its limit count from a started Node.js, as Lambda's exclude creating the sandbox.
+    let initTimer: NodeJS.Timeout | undefined;
+    void this.proc.booted.then(() => {
+      this.startedAt = performance.now();
       if (this.state !== "initializing") return;
-      this.settleInit({
-        ok: false,
-        initDurationMs: this.elapsed(),
-        timedOut: true,
-        error: { errorMessage: `${new Date().toISOString()} Init timed out after ${(INIT_TIMEOUT_MS / 1000).toFixed(2)} seconds` },
-      });
-      this.kill();
-    }, INIT_TIMEOUT_MS);
+      initTimer = setTimeout(() => {
+        if (this.state !== "initializing") return;
+        this.settleInit({
+          ok: false,
+          initDurationMs: this.elapsed(),
+          timedOut: true,
+          error: { errorMessage: `${new Date().toISOString()} Init timed out after ${(INIT_TIMEOUT_MS / 1000).toFixed(2)} seconds` },
+        });
+        this.kill();
+      }, INIT_TIMEOUT_MS);
+    });
     void this.ready.then(() => {
       clearTimeout(initTimer);
       // The next cold start of this Node.js and memory size finds a process already started.
@@ -288,6 +294,8 @@ export class ExecutionEnvironment {
 
   private onMessage(msg: WorkerMessage): void {
     switch (msg.type) {
+      case "booted":
+        return;
       case "log":
         if (msg.whole) {
           this.flushPartial(msg.stream, msg.timestamp, msg.requestId);

@@ -52,6 +52,8 @@ export type WorkerMessage =
       requestId?: string;
       timestamp: number;
     }
+  /** Node.js is up and the bootstrap listens: the init phase starts */
+  | { type: "booted" }
   /** memoryUsedMb: the process's resident size */
   | { type: "ready"; memoryUsedMb: number }
   | { type: "init-error"; error: LambdaErrorPayload }

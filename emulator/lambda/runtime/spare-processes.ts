@@ -55,6 +55,8 @@ export function endProcess(proc: EnvironmentProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise<void>((resolve) => {
     child.once("exit", () => resolve());
+    // An unref'd spare would let the cloud's event loop end before its exit is seen.
+    setHeld(proc, true);
     child.kill("SIGKILL");
   });
 }

@@ -168,7 +168,8 @@ export class FunctionPool {
   }
 
   private startEnvironment(overrides: Record<string, string> = {}): ExecutionEnvironment {
-    const holder: { lines?: string[] } = {};
+    // Lines before the first invocation (INIT_START) belong to a cold start's tail.
+    const holder: { lines?: string[] } = { lines: [] };
     const extras = { ...(this.options.environmentExtras?.() ?? {}), ...overrides };
     const spec = { ...this.spec, env: { ...this.spec.env, ...extras } };
     const env = new ExecutionEnvironment(spec, (line) => {
@@ -187,7 +188,7 @@ export class FunctionPool {
 
   private async run(env: ExecutionEnvironment, cold: boolean, waiter: Waiter): Promise<void> {
     const holder = this.collectors.get(env) ?? {};
-    const lines: string[] = [];
+    const lines: string[] = cold ? (holder.lines ?? []) : [];
     holder.lines = lines;
     const { requestId } = waiter.input;
     const spec = env.spec;

@@ -79,7 +79,8 @@ export class Sandbox {
     this.dropsPrivileges = process.getuid?.() === 0 && env.MOVIES_LAMBDA_RUN_AS_ROOT !== "1";
     this.uidRange = parseRange(env.MOVIES_LAMBDA_UIDS ?? DEFAULT_UID_RANGE);
     this.nextUid = this.uidRange[0] + Math.floor(Math.random() * (this.uidRange[1] - this.uidRange[0] + 1));
-    this.root = mkdtempSync(path.join(tmpdir(), "movies-lambda-"));
+    sweepAbandoned();
+    this.root = mkdtempSync(path.join(tmpdir(), `${ROOT_PREFIX}${process.pid}-`));
     // Others may pass through to the folders they are told about, never list them.
     chmodSync(this.root, 0o711);
     for (const dir of ["code", "tmp", "runtime"]) mkdirSync(path.join(this.root, dir), { mode: 0o711 });
@@ -147,6 +148,38 @@ function makeWritable(dir: string): void {
     for (const entry of readdirSync(dir, { withFileTypes: true })) if (entry.isDirectory()) makeWritable(path.join(dir, entry.name));
   } catch {
     // already gone
+  }
+}
+
+const ROOT_PREFIX = "movies-lambda-";
+
+/** Sandboxes left by clouds that ended without closing them (kill -9): their pid in the name is gone. */
+function sweepAbandoned(): void {
+  let names: string[];
+  try {
+    names = readdirSync(tmpdir());
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const match = new RegExp(`^${ROOT_PREFIX}(\\d+)-[A-Za-z0-9]{6}$`).exec(name);
+    if (!match || alive(Number(match[1]))) continue;
+    const dir = path.join(tmpdir(), name);
+    try {
+      for (const entry of readdirSync(path.join(dir, "code"), { withFileTypes: true })) if (entry.isDirectory()) makeWritable(path.join(dir, "code", entry.name));
+    } catch {
+      // nothing staged
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
   }
 }
 

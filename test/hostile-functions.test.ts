@@ -87,6 +87,14 @@ describe("hostile functions", () => {
     expect(alive.body).not.toBe(cloud.pid);
   }, 60_000);
 
+  it("reports process.exit(1) as Runtime.ExitError with the exit status", async () => {
+    await create("quitter", `export const handler = async () => { process.exit(1); };`);
+    const quit = await invoke("quitter");
+    expect(quit.functionError).toBe("Unhandled");
+    expect(quit.body).toEqual({ errorType: "Runtime.ExitError", errorMessage: `RequestId: ${quit.requestId} Error: Runtime exited with error: exit status 1` });
+    expect(await healthy()).toBe(200);
+  }, 60_000);
+
   it("reports process.abort() as Runtime.ExitError with the signal", async () => {
     await create("aborter", `export const handler = async () => { process.abort(); };`);
     const aborted = await invoke("aborter");

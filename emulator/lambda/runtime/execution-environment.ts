@@ -79,6 +79,9 @@ export function timeoutMessage(requestId: string, timeoutSeconds: number): strin
   return `${new Date().toISOString()} ${requestId} Task timed out after ${timeoutSeconds.toFixed(2)} seconds`;
 }
 
+/** How long a spawned Node.js may take to start before the environment is given up. */
+export const BOOT_TIMEOUT_MS = 30_000;
+
 /** How often the resident size of a running environment is checked against its memory size. */
 export const MEMORY_WATCH_INTERVAL_MS = 20;
 
@@ -190,7 +193,17 @@ export class ExecutionEnvironment {
     this.watchMemory(true);
     // Init Duration and its limit count from a started Node.js, as Lambda's exclude creating the sandbox.
     let initTimer: NodeJS.Timeout | undefined;
+    // A Node.js that never starts (a wrong MOVIES_NODE_<major>) must not hold invocations forever.
+    const bootTimer = setTimeout(() => {
+      if (this.state !== "initializing") return;
+      const error = { errorType: "Runtime.ExitError", errorMessage: `RequestId: undefined Error: Runtime did not start within ${BOOT_TIMEOUT_MS / 1000} seconds (${spec.node.path})` };
+      this.log(`${error.errorMessage}\nRuntime.ExitError`);
+      this.settleInit({ ok: false, initDurationMs: this.elapsed(), timedOut: false, error });
+      this.kill();
+    }, BOOT_TIMEOUT_MS);
+    bootTimer.unref();
     void this.proc.booted.then(() => {
+      clearTimeout(bootTimer);
       this.startedAt = performance.now();
       if (this.state !== "initializing") return;
       initTimer = setTimeout(() => {

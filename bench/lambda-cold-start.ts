@@ -1,6 +1,9 @@
 /**
- * Cold start and warm invoke latency of the embedded Lambda runtime, beside
- * the peer design it was chosen over (one child process per environment).
+ * Cold start and warm invoke latency of the embedded Lambda runtime (one
+ * child process per execution environment, a spare process started ahead of
+ * need), beside the same runtime without spares and a bare `fork` per
+ * environment that skips everything the runtime adds (uid, staged code,
+ * memory watch, log capture).
  * Run: npx tsx bench/lambda-cold-start.ts  (prints a markdown table)
  */
 import { fork } from "node:child_process";
@@ -102,7 +105,7 @@ async function realHandlerVariant(registry: FunctionRegistry): Promise<ColdVaria
   const [built] = await bundleFunctions({ rootDir: process.cwd(), outDir, only: ["get-movie"] });
   const zip = readFileSync(built.zipPath);
   rmSync(outDir, { recursive: true, force: true });
-  const label = `worker environment, shipped get-movie zip (${(zip.length / 1024).toFixed(0)} KB)`;
+  const label = `process environment, shipped get-movie zip (${(zip.length / 1024).toFixed(0)} KB)`;
   const result: ColdResult = { label, firstInvokeMs: [], initDurationMs: [] };
   registry.create({ FunctionName: "get-movie", Role: TEST_ROLE, Handler: "index.handler", Runtime: "nodejs22.x", Code: { ZipFile: zip }, Environment: { Variables: { TABLE_NAME: "Movies", RUN: "0" } } });
   // An API Gateway event without a movie id: the handler answers 400 without calling DynamoDB.
@@ -180,17 +183,16 @@ async function main(): Promise<void> {
   const startLoad = loadavg().map((l) => l.toFixed(1)).join(" ");
   const registry = new FunctionRegistry({ endpointUrl: "http://127.0.0.1:4566" });
   const bundled = await bundledDynamoHandler();
-  // The peer imports the SDK from this checkout's node_modules, as a child process would.
   const noSpares = new FunctionRegistry({ endpointUrl: "http://127.0.0.1:4566", spareWorkers: false });
   const variants = [
-    registryVariant(registry, "worker environment, trivial handler", "trivial", TRIVIAL),
-    registryVariant(registry, "worker environment, esbuild bundle with DynamoDB client", "bundled", bundled),
-    registryVariant(registry, "worker environment, SDK imported from the runtime", "sdk-runtime", SDK_FROM_RUNTIME),
+    registryVariant(registry, "process environment with a spare, trivial handler", "trivial", TRIVIAL),
+    registryVariant(registry, "process environment with a spare, esbuild bundle with DynamoDB client", "bundled", bundled),
+    registryVariant(registry, "process environment with a spare, SDK imported from the runtime", "sdk-runtime", SDK_FROM_RUNTIME),
     await realHandlerVariant(registry),
-    registryVariant(noSpares, "worker environment without a spare thread, trivial handler", "trivial", TRIVIAL),
-    registryVariant(noSpares, "worker environment without a spare thread, same bundle", "bundled", bundled),
-    childProcessVariant("peer: child process per environment, trivial handler", TRIVIAL),
-    childProcessVariant("peer: child process per environment, same bundle", bundled),
+    registryVariant(noSpares, "process environment without a spare, trivial handler", "trivial", TRIVIAL),
+    registryVariant(noSpares, "process environment without a spare, same bundle", "bundled", bundled),
+    childProcessVariant("peer: bare fork per environment, trivial handler", TRIVIAL),
+    childProcessVariant("peer: bare fork per environment, same bundle", bundled),
   ];
   // Round robin, so bursts of load from other processes hit every variant alike.
   try {

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run cloud`: the embedded cloud in the foreground, from a cached esbuild
-// bundle in dist/cloud/ (see bundle-cache.mjs). The Lambda worker bootstrap is
-// a plain file the runtime starts workers from, so it is copied beside the bundle.
+// bundle in dist/cloud/ (see bundle-cache.mjs). The Lambda bootstrap is a plain
+// file every execution environment process runs, so it is copied beside the bundle.
 import { importBundled } from "./bundle-cache.mjs";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";

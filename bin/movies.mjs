@@ -2,7 +2,7 @@
 // Launcher for the `movies` CLI, from a cached esbuild bundle in dist/cli/
 // (see bundle-cache.mjs): `movies --help` starts in ~0.1-0.2 s instead of ~1 s through tsx.
 // `movies dev` and `up --foreground` run the cloud in this process, so the Lambda
-// worker bootstrap goes beside this bundle too.
+// execution environment bootstrap goes beside this bundle too.
 import { importBundled } from "./bundle-cache.mjs";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";

@@ -1,5 +1,5 @@
 import { SqsSchema } from "@aws-lambda-powertools/parser/schemas/sqs";
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -34,6 +34,8 @@ async function until<T>(probe: () => T | undefined, ms = 15_000): Promise<T> {
 
 describe("SQS event source mapping", () => {
   const out = mkdtempSync(join(tmpdir(), "esm-"));
+  // The function writes here as a user of its own when the cloud is root.
+  chmodSync(out, 0o777);
   const sqs = new SqsModel(ACCOUNT);
   const registry = new FunctionRegistry({ region: REGION, accountId: ACCOUNT });
   const mappings = new SqsEventSourceMappings({ sqs, lambda: () => registry, region: REGION });

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -56,7 +56,10 @@ describe("execution environment lifecycle", () => {
   it("queues beyond the concurrency limit and throttles beyond the queue", async () => {
     const r = start({ maxEnvironmentsPerFunction: 2, maxQueuedPerFunction: 3 });
     // Handlers hold until the test creates the release file, so nothing finishes early.
-    const release = path.join(mkdtempSync(path.join(tmpdir(), "lambda-release-")), "go");
+    const releaseDir = mkdtempSync(path.join(tmpdir(), "lambda-release-"));
+    // The function runs as a user of its own when the cloud is root: let it look.
+    chmodSync(releaseDir, 0o755);
+    const release = path.join(releaseDir, "go");
     r.create({
       FunctionName: "narrow",
       Role: TEST_ROLE,
@@ -89,7 +92,9 @@ describe("execution environment lifecycle", () => {
     expect(result.payload).toBe('"provisioned-concurrency"');
     const report = r.logs.query({ functionName: "prewarmed", requestId: result.requestId }).find((e) => e.message.startsWith("REPORT"));
     expect(report?.message).not.toContain("Init Duration");
-    expect(r.logs.query({ functionName: "prewarmed" })[0]?.message).toMatch(/\tINFO\tinit ran$/);
+    const lines = r.logs.query({ functionName: "prewarmed" }).map((e) => e.message);
+    expect(lines[0]).toMatch(/^INIT_START Runtime Version: nodejs:22\tNode\.js: v\d+/);
+    expect(lines[1]).toMatch(/\tINFO\tinit ran$/);
     expect(r.stats("prewarmed").started).toBe(1);
   });
 
@@ -167,5 +172,20 @@ describe("execution environment lifecycle", () => {
     expect(result.functionError).toBe("Unhandled");
     expect(JSON.parse(result.payload)).toMatchObject({ errorType: "Runtime.OutOfMemory" });
     expect((await r.invoke("hungry", "{}")).payload).toBe("0");
+  });
+
+  it("runs a function on the Node.js its runtime names, and says which in the log", async () => {
+    // A stand-in for Node.js 24 in the runtimes cache: answers --version, runs everything else on this node.
+    const cache = mkdtempSync(path.join(tmpdir(), "lambda-runtimes-"));
+    chmodSync(cache, 0o755);
+    const binary = path.join(cache, "node-24", "bin", "node");
+    mkdirSync(path.dirname(binary), { recursive: true, mode: 0o755 });
+    writeFileSync(binary, `#!/bin/sh\nif [ "$1" = --version ]; then echo v24.0.0; exit 0; fi\nexec ${process.execPath} "$@"\n`, { mode: 0o755 });
+    const r = start({ runtimesDir: cache });
+    r.create({ FunctionName: "on-24", Role: TEST_ROLE, Handler: "index.handler", Runtime: "nodejs24.x", Code: { ZipFile: handlerZip({ "index.mjs": `export const handler = async () => "ran";` }) } });
+    expect((await r.invoke("on-24", "{}")).payload).toBe('"ran"');
+    const first = r.logs.query({ functionName: "on-24" })[0]?.message;
+    expect(first).toBe(`INIT_START Runtime Version: nodejs:24\tNode.js: v24.0.0\tBinary: ${binary}`);
+    rmSync(cache, { recursive: true, force: true });
   });
 });

@@ -86,7 +86,7 @@ describe("warm execution environments", () => {
       AWS_SECRET_ACCESS_KEY: creds.secretAccessKey,
       AWS_SESSION_TOKEN: creds.sessionToken,
     });
-    expect(env.LAMBDA_TASK_ROOT).toMatch(/code\/[0-9a-f]{64}$/);
+    expect(env.LAMBDA_TASK_ROOT).toMatch(/code\/[0-9a-f]{32}$/);
     expect(env.AWS_LAMBDA_LOG_STREAM_NAME).toMatch(/^\d{4}\/\d{2}\/\d{2}\/\[\$LATEST\][0-9a-f]{32}$/);
     expect(registry.functionForAccessKey(creds.accessKeyId)?.FunctionName).toBe("env-reader");
     // The host's own variables do not leak into the function.
@@ -274,7 +274,8 @@ describe("logs", () => {
     const second = await registry.invoke("logger", JSON.stringify({ n: 2 }));
     const events = registry.logs.query({ functionName: "logger" });
     const lines = events.map((e) => e.message);
-    expect(lines[0]).toMatch(/^\S+Z\tundefined\tINFO\tloading$/);
+    expect(lines[0]).toMatch(/^INIT_START Runtime Version: nodejs:22\t/);
+    expect(lines[1]).toMatch(/^\S+Z\tundefined\tINFO\tloading$/);
     expect(lines).toContain(`START RequestId: ${first.requestId} Version: $LATEST`);
     expect(lines).toContain(`END RequestId: ${second.requestId}`);
     const mine = events.filter((e) => e.requestId === first.requestId).map((e) => e.message);

@@ -2,7 +2,6 @@ import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { AwsError } from "../core/aws-error.js";
 import { functionCredentials } from "../iam/function-credentials.js";
 import { AsyncInvoker, AWS_RETRY_DELAYS_MS, DEFAULT_EVENT_INVOKE_SETTINGS, type AsyncFailure, type EventInvokeSettings } from "./async-invoker.js";
@@ -22,7 +21,9 @@ import { LogStore, tailOf } from "./logs/log-store.js";
 import { CodeStore, installedSdkDir, type StoredCode } from "./runtime/code-store.js";
 import type { EnvironmentSpec } from "./runtime/execution-environment.js";
 import { FunctionPool, type PoolStats } from "./runtime/function-pool.js";
-import { BOOTSTRAP_URL, SpareWorkers } from "./runtime/spare-workers.js";
+import { NodeRuntimes } from "./runtime/node-runtimes.js";
+import { othersCan, Sandbox } from "./runtime/sandbox.js";
+import { SpareProcesses } from "./runtime/spare-processes.js";
 import { lambdaEnvironment, type FunctionCredentials } from "./runtime/lambda-environment.js";
 import type { LambdaErrorPayload } from "./runtime/worker-protocol.js";
 
@@ -73,8 +74,10 @@ export interface FunctionRegistryOptions {
   onAsyncFailure?: (failure: AsyncFailure) => void;
   /** the `@aws-sdk` directory handlers may import from, as the Node.js runtime provides it; null for none */
   sdkDir?: string | null;
-  /** keep a worker thread booted ahead of need per memory size in use (default true) */
+  /** keep an execution environment process started ahead of need per Node.js and memory size in use (default true) */
   spareWorkers?: boolean;
+  /** folder of Node.js installs per major (node-22/, node-24/); default <MOVIES_HOME or ./.movies>/runtimes */
+  runtimesDir?: string;
 }
 
 interface FunctionRecord {
@@ -106,9 +109,6 @@ export const MAX_SYNC_PAYLOAD_BYTES = 6 * 1024 * 1024;
 export const MAX_SYNC_RESPONSE_BYTES = 6_291_556;
 export const MAX_ASYNC_PAYLOAD_BYTES = 1024 * 1024;
 
-// one definition of where the bootstrap is, so a bundle (bin/cloud.mjs) needs it in one place only
-const RUNTIME_DIR = path.dirname(fileURLToPath(BOOTSTRAP_URL));
-
 /**
  * The Lambda functions of the cloud: their configuration, code and resource
  * policy, and invocation through warm execution environments. The REST API,
@@ -126,7 +126,9 @@ export class FunctionRegistry {
   private readonly asyncInvoker: AsyncInvoker;
   private readonly reaper: NodeJS.Timeout;
   private readonly idleTimeoutMs: number;
-  private readonly spares?: SpareWorkers;
+  private readonly spares?: SpareProcesses;
+  private readonly sandbox: Sandbox;
+  private readonly nodes: NodeRuntimes;
 
   constructor(private readonly options: FunctionRegistryOptions = {}) {
     this.region = options.region ?? "us-east-1";
@@ -134,10 +136,15 @@ export class FunctionRegistry {
     this.logs = options.logs ?? new LogStore();
     this.ownsStateDir = options.stateDir === undefined;
     this.stateDir = options.stateDir ?? mkdtempSync(path.join(tmpdir(), "lambda-"));
-    this.code = new CodeStore(path.join(this.stateDir, "lambda"), options.sdkDir === null ? undefined : (options.sdkDir ?? installedSdkDir()));
+    const sdkDir = options.sdkDir === null ? undefined : (options.sdkDir ?? installedSdkDir());
+    this.code = new CodeStore(path.join(this.stateDir, "lambda"), sdkDir);
+    this.sandbox = new Sandbox(sdkDir);
+    const sandbox = this.sandbox;
+    // As another uid, an environment can only run a node binary that others may read and run.
+    this.nodes = new NodeRuntimes({ cacheDir: options.runtimesDir, usable: sandbox.dropsPrivileges ? (p) => othersCan(p, 0o005) : undefined });
     this.asyncInvoker = new AsyncInvoker(options.eventRetryDelaysMs ?? AWS_RETRY_DELAYS_MS, (failure) => options.onAsyncFailure?.(failure));
     this.idleTimeoutMs = options.idleTimeoutMs ?? 5 * 60_000;
-    if (options.spareWorkers !== false) this.spares = new SpareWorkers();
+    if (options.spareWorkers !== false) this.spares = new SpareProcesses(this.sandbox);
     this.reaper = setInterval(() => {
       const idleSince = Date.now() - this.idleTimeoutMs;
       for (const record of this.functions.values()) record.pool.reap(idleSince);
@@ -234,7 +241,7 @@ export class FunctionRegistry {
       maxEnvironments: this.options.maxEnvironmentsPerFunction ?? 10,
       maxQueued: this.options.maxQueuedPerFunction ?? 1000,
       environmentExtras: () => this.endpointVariables(),
-      spares: this.spares,
+      host: { sandbox: this.sandbox, spares: this.spares },
       sink: (line) =>
         this.logs.append({
           functionName: name,
@@ -247,7 +254,6 @@ export class FunctionRegistry {
     });
     this.functions.set(name, record);
     this.byAccessKey.set(credentials.accessKeyId, name);
-    this.spares?.ensure(config.MemorySize);
     return record;
   }
 
@@ -298,7 +304,6 @@ export class FunctionRegistry {
     if (patch.Timeout !== undefined) c.Timeout = patch.Timeout;
     if (patch.MemorySize !== undefined) {
       c.MemorySize = patch.MemorySize;
-      this.spares?.ensure(c.MemorySize);
     }
     if (patch.Environment !== undefined) {
       c.Environment = patch.Environment.Variables ? { Variables: { ...patch.Environment.Variables } } : undefined;
@@ -488,6 +493,7 @@ export class FunctionRegistry {
     this.asyncInvoker.close();
     await Promise.all([...this.functions.values()].map((r) => r.pool.close()));
     await this.spares?.close();
+    this.sandbox.close();
     this.functions.clear();
     if (this.ownsStateDir) rmSync(this.stateDir, { recursive: true, force: true });
   }
@@ -524,12 +530,17 @@ export class FunctionRegistry {
 
   private specOf(record: FunctionRecord): EnvironmentSpec {
     const c = record.config;
+    const taskRoot = this.sandbox.stageCode(record.code.dir, record.code.sha256Hex);
+    const node = this.nodes.forRuntime(c.Runtime);
+    this.spares?.ensure(node, c.MemorySize);
     return {
+      runtime: c.Runtime,
+      node,
       revision: record.revision,
       functionName: c.FunctionName,
       functionVersion: "$LATEST",
       handler: c.Handler,
-      taskRoot: record.code.dir,
+      taskRoot,
       memorySizeMb: c.MemorySize,
       timeoutSeconds: c.Timeout,
       logGroupName: c.LoggingConfig.LogGroup,
@@ -541,8 +552,8 @@ export class FunctionRegistry {
         runtime: c.Runtime,
         region: this.region,
         logGroupName: c.LoggingConfig.LogGroup,
-        taskRoot: record.code.dir,
-        runtimeDir: RUNTIME_DIR,
+        taskRoot,
+        runtimeDir: this.sandbox.runtimeDir,
         variables: c.Environment?.Variables ?? {},
         credentials: record.credentials,
       }),

@@ -39,3 +39,12 @@ export function initReportLine(initDurationMs: number, status: "error" | "timeou
   if (errorType) parts.push(`Error Type: ${errorType}`);
   return parts.join("\t");
 }
+
+/**
+ * The first line of an execution environment: which runtime, and here also
+ * which Node.js binary runs it, with a note when it is not of the runtime's major.
+ */
+export function initStartLine(runtime: string, nodeVersion: string, nodePath: string, note?: string): string {
+  const line = `INIT_START Runtime Version: ${runtime.replace(/^nodejs(\d+)\.x$/, "nodejs:$1")}\tNode.js: ${nodeVersion}\tBinary: ${nodePath}`;
+  return note ? `${line}\tNote: ${note}` : line;
+}

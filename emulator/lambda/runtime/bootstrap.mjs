@@ -1,29 +1,41 @@
 // @ts-check
 /**
- * Entry point of one execution environment (a worker thread). It plays the
- * part of the Node.js runtime interface client on AWS: loads the handler from
+ * Entry point of one execution environment: a child process of the cloud,
+ * spawned with nothing but this file, a heap limit and a bare environment.
+ * It plays the part of the Node.js runtime interface client on AWS: learns
+ * its function from an "assign" message, loads the handler from
  * LAMBDA_TASK_ROOT, patches console into Lambda's log format, runs one
  * invocation at a time and reports results, crashes and logs to the parent
- * over the worker port. Kept as plain JavaScript because worker threads load
- * it directly, without the TypeScript loader of the parent.
+ * over the IPC channel. Plain JavaScript: any Node.js (20, 22, 24) runs it
+ * as it is, without the parent's TypeScript loader.
  */
-import { parentPort, workerData } from "node:worker_threads";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { format } from "node:util";
 
-if (!parentPort) throw new Error("bootstrap.mjs runs only as a worker thread");
-const port = parentPort;
+if (typeof process.send !== "function" || !process.channel) throw new Error("bootstrap.mjs runs only as a child process with an IPC channel");
+const channel = process.channel;
+
+/**
+ * @param {unknown} message
+ * @param {() => void} [then]
+ */
+function send(message, then) {
+  if (!process.connected) return;
+  /** @type {any} */ (process).send(message, undefined, undefined, then);
+}
+
+// The cloud went away (ended, or killed with -9): nothing is left to answer to.
+process.on("disconnect", () => process.exit(0));
 
 /** @typedef {{ handler: string, taskRoot: string, functionName: string, functionVersion: string, memoryLimitInMB: string, logGroupName: string, logStreamName: string }} Meta */
 
 /**
- * A spare worker boots before any function needs it and learns which
- * function it runs from an "assign" message; otherwise workerData says it.
+ * Set by the "assign" message: every environment, spare or not, learns its function that way.
  * @type {Meta}
  */
-let meta = workerData?.spare ? /** @type {any} */ (undefined) : workerData;
+let meta = /** @type {any} */ (undefined);
 
 /** @type {string | undefined} request id that log lines are attributed to */
 let currentRequestId;
@@ -34,7 +46,7 @@ let currentRequestId;
  * @param {boolean} whole a console call: one log event even when it spans lines
  */
 function postLog(stream, text, whole) {
-  port.postMessage({ type: "log", stream, text, whole, requestId: currentRequestId, timestamp: Date.now() });
+  send({ type: "log", stream, text, whole, requestId: currentRequestId, timestamp: Date.now() });
 }
 
 // Lambda's Node.js runtime writes each console call as one event:
@@ -149,7 +161,7 @@ let handler;
 /** @type {((err: unknown, result: unknown) => void) | undefined} called when the event loop drains */
 let onEmptyLoop;
 
-// While an invocation runs the port is unref'd, so an empty event loop fires
+// While an invocation runs the IPC channel is unref'd, so an empty event loop fires
 // beforeExit: that is when callback-style handlers answer, and when a handler
 // that never answers returns null, as the Lambda runtime does.
 process.on("beforeExit", () => {
@@ -160,8 +172,7 @@ process.on("beforeExit", () => {
 process.on("uncaughtException", (err) => {
   const payload = toErrorPayload(err);
   console.error("Uncaught Exception", JSON.stringify(payload));
-  port.postMessage({ type: "crash", requestId: currentRequestId, error: payload, exitCode: 129 });
-  process.exit(129);
+  send({ type: "crash", requestId: currentRequestId, error: payload, exitCode: 129 }, () => process.exit(129));
 });
 
 process.on("unhandledRejection", (reason) => {
@@ -171,13 +182,12 @@ process.on("unhandledRejection", (reason) => {
     trace: reason instanceof Error && reason.stack ? reason.stack.split("\n") : [],
   };
   console.error("Unhandled Promise Rejection", JSON.stringify(payload));
-  port.postMessage({ type: "crash", requestId: currentRequestId, error: payload, exitCode: 128 });
-  process.exit(128);
+  send({ type: "crash", requestId: currentRequestId, error: payload, exitCode: 128 }, () => process.exit(128));
 });
 
+/** Lambda's Max Memory Used is the resident size of the environment. */
 function memoryUsedMb() {
-  const usage = process.memoryUsage();
-  return Math.ceil((usage.heapTotal + usage.external) / (1024 * 1024));
+  return Math.ceil(process.memoryUsage.rss() / (1024 * 1024));
 }
 
 /**
@@ -186,18 +196,18 @@ function memoryUsedMb() {
 function invoke(msg) {
   currentRequestId = msg.requestId;
   let finished = false;
-  port.unref();
+  channel.unref();
 
   /** @param {unknown} err @param {unknown} result */
   const finish = (err, result) => {
     if (finished) return;
     finished = true;
     onEmptyLoop = undefined;
-    port.ref();
+    channel.ref();
     if (err !== null && err !== undefined) {
       const error = toErrorPayload(err);
       console.error("Invoke Error", JSON.stringify(error));
-      port.postMessage({ type: "result", requestId: msg.requestId, error, memoryUsedMb: memoryUsedMb() });
+      send({ type: "result", requestId: msg.requestId, error, memoryUsedMb: memoryUsedMb() });
       return;
     }
     let body;
@@ -206,10 +216,10 @@ function invoke(msg) {
     } catch (stringifyError) {
       const error = toErrorPayload(new RuntimeError("Runtime.JSONStringifyError", "Unable to stringify response body"));
       console.error("Invoke Error", JSON.stringify(error), String(stringifyError));
-      port.postMessage({ type: "result", requestId: msg.requestId, error, memoryUsedMb: memoryUsedMb() });
+      send({ type: "result", requestId: msg.requestId, error, memoryUsedMb: memoryUsedMb() });
       return;
     }
-    port.postMessage({ type: "result", requestId: msg.requestId, payload: body, memoryUsedMb: memoryUsedMb() });
+    send({ type: "result", requestId: msg.requestId, payload: body, memoryUsedMb: memoryUsedMb() });
   };
 
   const context = {
@@ -260,32 +270,52 @@ function invoke(msg) {
 async function init() {
   try {
     handler = await loadHandler();
-    port.postMessage({ type: "ready", memoryUsedMb: memoryUsedMb() });
+    send({ type: "ready", memoryUsedMb: memoryUsedMb() });
   } catch (err) {
     const error = toErrorPayload(err);
     console.error("Init Error", JSON.stringify(error));
-    port.postMessage({ type: "init-error", error });
+    send({ type: "init-error", error });
   }
 }
 
 /**
- * Gives a spare worker its function's process.env. TZ is left as the spare
- * was built with (":UTC"): assigning TZ resets the time zone of the whole
- * process, not just this thread.
+ * Gives the process its function's process.env, replacing the bare one it
+ * was spawned with (a spare is spawned before its function is known).
  * @param {Record<string, string>} env
  */
 function replaceEnvironment(env) {
-  for (const key of Object.keys(process.env)) if (key !== "TZ") delete process.env[key];
-  for (const [key, value] of Object.entries(env)) if (key !== "TZ") process.env[key] = value;
+  for (const key of Object.keys(process.env)) delete process.env[key];
+  for (const [key, value] of Object.entries(env)) process.env[key] = value;
 }
 
-port.on("message", (msg) => {
+/**
+ * An allocation larger than the function's whole memory is refused the way
+ * a kernel refuses it inside a sandbox of that size: V8's RangeError. Smaller
+ * allocations that add up are the parent's business: it watches the
+ * process's resident size and ends it past the limit (Runtime.OutOfMemory).
+ * @param {number} limitBytes
+ */
+function guardBufferAllocations(limitBytes) {
+  for (const name of /** @type {const} */ (["alloc", "allocUnsafe", "allocUnsafeSlow"])) {
+    const original = Buffer[name];
+    /** @type {any} */ (Buffer)[name] = function (/** @type {number} */ size, /** @type {any[]} */ ...rest) {
+      if (typeof size === "number" && size > limitBytes) throw new RangeError("Array buffer allocation failed");
+      return /** @type {any} */ (original).call(Buffer, size, ...rest);
+    };
+  }
+}
+
+// Lambda's init phase (and its 10 s limit) begins once the sandbox is up: tell the cloud.
+send({ type: "booted" });
+
+process.on("message", (/** @type {any} */ msg) => {
   if (msg && msg.type === "invoke") invoke(msg);
   else if (msg && msg.type === "assign" && !meta) {
     meta = msg.data;
     replaceEnvironment(msg.env);
+    guardBufferAllocations(Number(meta.memoryLimitInMB) * 1024 * 1024);
+    // Lambda starts the function in its task root (/var/task).
+    process.chdir(meta.taskRoot);
     void init();
   }
 });
-
-if (meta) await init();

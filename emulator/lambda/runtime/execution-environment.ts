@@ -1,6 +1,10 @@
 import { randomBytes } from "node:crypto";
-import { Worker } from "node:worker_threads";
-import { BOOTSTRAP_URL, workerOptions, type SpareWorkers } from "./spare-workers.js";
+import { readFileSync } from "node:fs";
+import { initStartLine } from "../logs/platform-lines.js";
+import { spawnEnvironmentProcess, type EnvironmentProcess } from "./environment-process.js";
+import type { NodeBinary } from "./node-runtimes.js";
+import type { Sandbox } from "./sandbox.js";
+import { endProcess, type SpareProcesses } from "./spare-processes.js";
 import type { AssignMessage, BootstrapData, InvokeMessage, LambdaErrorPayload, WorkerMessage } from "./worker-protocol.js";
 
 /** Lambda gives the init phase of an on-demand environment 10 seconds. */
@@ -18,8 +22,17 @@ export interface EnvironmentSpec {
   memorySizeMb: number;
   timeoutSeconds: number;
   logGroupName: string;
-  /** process.env of the handler, without AWS_LAMBDA_LOG_STREAM_NAME which is per environment */
+  /** process.env of the handler, without AWS_LAMBDA_LOG_STREAM_NAME and TMPDIR which are per environment */
   env: Record<string, string>;
+  /** the Lambda runtime identifier (nodejs22.x) and the Node.js that runs it */
+  runtime: string;
+  node: NodeBinary;
+}
+
+/** Where environments are spawned: the sandbox, and the spare processes when kept. */
+export interface EnvironmentHost {
+  sandbox: Sandbox;
+  spares?: SpareProcesses;
 }
 
 /** One line of function output, as the log store keeps it. */
@@ -66,11 +79,52 @@ export function timeoutMessage(requestId: string, timeoutSeconds: number): strin
   return `${new Date().toISOString()} ${requestId} Task timed out after ${timeoutSeconds.toFixed(2)} seconds`;
 }
 
+/** How long a spawned Node.js may take to start before the environment is given up. */
+export const BOOT_TIMEOUT_MS = 30_000;
+
+/** How often the resident size of a running environment is checked against its memory size. */
+export const MEMORY_WATCH_INTERVAL_MS = 20;
+
+/** Go's names for signals, which Lambda's "Runtime exited with error: signal: ..." uses. */
+const SIGNAL_NAMES: Record<string, string> = {
+  SIGKILL: "killed",
+  SIGABRT: "aborted",
+  SIGSEGV: "segmentation fault",
+  SIGTERM: "terminated",
+  SIGBUS: "bus error",
+  SIGILL: "illegal instruction",
+  SIGFPE: "floating point exception",
+  SIGTRAP: "trace/breakpoint trap",
+  SIGINT: "interrupt",
+  SIGHUP: "hangup",
+  SIGQUIT: "quit",
+  SIGPIPE: "broken pipe",
+};
+
+/** Lambda's reason for a runtime process that ended: exit status or signal. */
+export function exitReason(code: number | null, signal: NodeJS.Signals | null): string {
+  if (signal) return `Runtime exited with error: signal: ${SIGNAL_NAMES[signal] ?? signal}`;
+  if (code === 0) return "Runtime exited without providing a reason";
+  return `Runtime exited with error: exit status ${code}`;
+}
+
+/** Resident size of a process in bytes, from /proc; undefined where there is no /proc or the process is gone. */
+function residentBytes(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return match ? Number(match[1]) * 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
- * One warm execution environment: a worker thread with its own process.env,
- * module cache and heap limit, running one invocation at a time. A timeout,
- * an uncaught exception or process.exit end the environment; the pool
- * replaces it.
+ * One warm execution environment: a child process with its own process.env,
+ * heap limit, uid (when the cloud is root) and TMPDIR, running one
+ * invocation at a time. The parent watches its resident size and ends it
+ * past its memory size. A timeout, a crash, an exit, a signal or running out
+ * of memory end the environment; the pool replaces it.
  */
 export class ExecutionEnvironment {
   readonly logStreamName: string;
@@ -79,8 +133,8 @@ export class ExecutionEnvironment {
   lastUsedAt = Date.now();
   maxMemoryUsedMb = 0;
 
-  private readonly worker: Worker;
-  private readonly startedAt = performance.now();
+  private readonly proc: EnvironmentProcess;
+  private startedAt = performance.now();
   private readonly partial = { stdout: "", stderr: "" };
   private lastRequestId: string | undefined;
   private pending:
@@ -88,15 +142,19 @@ export class ExecutionEnvironment {
     | undefined;
   private settleInit!: (o: InitOutcome) => void;
   private readonly deathListeners: Array<() => void> = [];
+  private memoryWatch: NodeJS.Timeout | undefined;
+  /** set when the process was ended for exceeding its memory size, or V8 ran out of heap */
+  private outOfMemory = false;
+  private readonly exited: Promise<void>;
 
   constructor(
     readonly spec: EnvironmentSpec,
     private readonly sink: (line: EnvironmentLogLine) => void,
-    spares?: SpareWorkers,
+    host: EnvironmentHost,
   ) {
     this.logStreamName = newLogStreamName(spec.functionVersion);
     this.ready = new Promise<InitOutcome>((resolve) => (this.settleInit = resolve));
-    const workerData: BootstrapData = {
+    const data: BootstrapData = {
       handler: spec.handler,
       taskRoot: spec.taskRoot,
       functionName: spec.functionName,
@@ -105,32 +163,64 @@ export class ExecutionEnvironment {
       logGroupName: spec.logGroupName,
       logStreamName: this.logStreamName,
     };
-    const env = { ...spec.env, AWS_LAMBDA_LOG_STREAM_NAME: this.logStreamName };
-    const spare = spares?.take(spec.memorySizeMb);
-    this.worker = spare ?? new Worker(BOOTSTRAP_URL, workerOptions(spec.memorySizeMb, env, workerData));
-    if (spare) {
-      const assign: AssignMessage = { type: "assign", data: workerData, env };
-      spare.postMessage(assign);
-    }
-    this.worker.stdout.on("data", (chunk: Buffer) => this.raw("stdout", chunk.toString("utf8"), Date.now()));
-    this.worker.stderr.on("data", (chunk: Buffer) => this.raw("stderr", chunk.toString("utf8"), Date.now()));
-    this.worker.on("message", (msg: WorkerMessage) => this.onMessage(msg));
-    this.worker.on("error", (err: Error & { code?: string }) => this.onWorkerError(err));
-    this.worker.on("exit", (code) => this.onExit(code));
-    const initTimer = setTimeout(() => {
+    this.proc = host.spares?.take(spec.node, spec.memorySizeMb) ?? spawnEnvironmentProcess(host.sandbox, spec.node, spec.memorySizeMb);
+    // HOME: the uid of the environment has no passwd entry, and the SDK asks os.homedir() for ~/.aws.
+    const env: Record<string, string> = { TMPDIR: this.proc.tmpDir, HOME: this.proc.tmpDir, ...spec.env, AWS_LAMBDA_LOG_STREAM_NAME: this.logStreamName };
+    // The SDK warns about Node < 22 on every client; AWS would never show that warning in a function's log.
+    if (spec.node.major < 22) env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+    const { child } = this.proc;
+    this.exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+    this.log(initStartLine(spec.runtime, spec.node.version, spec.node.path, spec.node.note));
+    child.stdout?.on("data", (chunk: Buffer) => this.raw("stdout", chunk.toString("utf8"), Date.now()));
+    child.stderr?.on("data", (chunk: Buffer) => {
+      const text = chunk.toString("utf8");
+      if (text.includes("JavaScript heap out of memory")) this.outOfMemory = true;
+      this.raw("stderr", text, Date.now());
+    });
+    child.on("message", (msg: WorkerMessage) => this.onMessage(msg));
+    // 'close' comes once stdout, stderr and the channel are drained (a crash report, V8's
+    // out-of-memory line); a grandchild holding stdout open must not delay it for long.
+    let ended = false;
+    const end = (code: number | null, signal: NodeJS.Signals | null) => {
+      if (ended) return;
+      ended = true;
+      this.onExit(code, signal);
+    };
+    child.once("close", end);
+    child.once("exit", (code, signal) => setTimeout(() => end(code, signal), 100).unref());
+    const assign: AssignMessage = { type: "assign", data, env };
+    this.send(assign);
+    this.watchMemory(true);
+    // Init Duration and its limit count from a started Node.js, as Lambda's exclude creating the sandbox.
+    let initTimer: NodeJS.Timeout | undefined;
+    // A Node.js that never starts (a wrong MOVIES_NODE_<major>) must not hold invocations forever.
+    const bootTimer = setTimeout(() => {
       if (this.state !== "initializing") return;
-      this.settleInit({
-        ok: false,
-        initDurationMs: this.elapsed(),
-        timedOut: true,
-        error: { errorMessage: `${new Date().toISOString()} Init timed out after ${(INIT_TIMEOUT_MS / 1000).toFixed(2)} seconds` },
-      });
+      const error = { errorType: "Runtime.ExitError", errorMessage: `RequestId: undefined Error: Runtime did not start within ${BOOT_TIMEOUT_MS / 1000} seconds (${spec.node.path})` };
+      this.log(`${error.errorMessage}\nRuntime.ExitError`);
+      this.settleInit({ ok: false, initDurationMs: this.elapsed(), timedOut: false, error });
       this.kill();
-    }, INIT_TIMEOUT_MS);
+    }, BOOT_TIMEOUT_MS);
+    bootTimer.unref();
+    void this.proc.booted.then(() => {
+      clearTimeout(bootTimer);
+      this.startedAt = performance.now();
+      if (this.state !== "initializing") return;
+      initTimer = setTimeout(() => {
+        if (this.state !== "initializing") return;
+        this.settleInit({
+          ok: false,
+          initDurationMs: this.elapsed(),
+          timedOut: true,
+          error: { errorMessage: `${new Date().toISOString()} Init timed out after ${(INIT_TIMEOUT_MS / 1000).toFixed(2)} seconds` },
+        });
+        this.kill();
+      }, INIT_TIMEOUT_MS);
+    });
     void this.ready.then(() => {
       clearTimeout(initTimer);
-      // The next cold start of this memory size finds a thread already booted.
-      spares?.ensure(spec.memorySizeMb);
+      // The next cold start of this Node.js and memory size finds a process already started.
+      host.spares?.ensure(spec.node, spec.memorySizeMb);
     });
   }
 
@@ -153,15 +243,15 @@ export class ExecutionEnvironment {
         clientContext: input.clientContext,
         identity: input.identity,
       };
-      this.worker.postMessage(msg);
+      this.watchMemory(true);
+      this.send(msg);
     });
   }
 
   /** Ends the environment; a running invocation fails as an exit. */
   async terminate(): Promise<void> {
-    if (this.state === "dead") return;
-    this.kill();
-    await this.worker.terminate();
+    if (this.state !== "dead") this.kill();
+    await this.exited;
   }
 
   onDeath(listener: () => void): void {
@@ -174,12 +264,51 @@ export class ExecutionEnvironment {
     this.sink({ timestamp: Date.now(), message, requestId, logStreamName: this.logStreamName });
   }
 
+  /** The process id of the environment (for tests and diagnostics). */
+  get pid(): number | undefined {
+    return this.proc.child.pid;
+  }
+
+  private send(msg: AssignMessage | InvokeMessage): void {
+    const { child } = this.proc;
+    if (!child.connected) return;
+    // A process that died between the check and the write is reported by 'exit'.
+    child.send(msg, (err) => void err);
+  }
+
   private elapsed(): number {
     return performance.now() - this.startedAt;
   }
 
+  /**
+   * Watches the resident size while the function runs (init or invocation),
+   * as Lambda's sandbox limit counts every byte, not just V8's heap: past
+   * the memory size the process is killed and reported as Runtime.OutOfMemory.
+   */
+  private watchMemory(on: boolean): void {
+    if (!on) {
+      clearInterval(this.memoryWatch);
+      this.memoryWatch = undefined;
+      return;
+    }
+    if (this.memoryWatch) return;
+    const limit = this.spec.memorySizeMb * 1024 * 1024;
+    this.memoryWatch = setInterval(() => {
+      const rss = residentBytes(this.proc.child.pid);
+      if (rss === undefined) return;
+      this.maxMemoryUsedMb = Math.max(this.maxMemoryUsedMb, Math.ceil(rss / (1024 * 1024)));
+      if (rss > limit && this.state !== "dead") {
+        this.outOfMemory = true;
+        this.proc.child.kill("SIGKILL");
+      }
+    }, MEMORY_WATCH_INTERVAL_MS);
+    this.memoryWatch.unref();
+  }
+
   private onMessage(msg: WorkerMessage): void {
     switch (msg.type) {
+      case "booted":
+        return;
       case "log":
         if (msg.whole) {
           this.flushPartial(msg.stream, msg.timestamp, msg.requestId);
@@ -191,6 +320,7 @@ export class ExecutionEnvironment {
       case "ready":
         this.maxMemoryUsedMb = Math.max(this.maxMemoryUsedMb, msg.memoryUsedMb);
         if (this.state === "initializing") {
+          this.watchMemory(false);
           this.state = "idle";
           this.settleInit({ ok: true, initDurationMs: this.elapsed() });
         }
@@ -203,7 +333,8 @@ export class ExecutionEnvironment {
         return;
       case "result":
         this.maxMemoryUsedMb = Math.max(this.maxMemoryUsedMb, msg.memoryUsedMb);
-        if (this.pending?.requestId === msg.requestId) {
+        if (this.pending?.requestId === msg.requestId && this.state === "busy") {
+          this.watchMemory(false);
           const { payload, error } = msg;
           this.complete({ payload, error, timedOut: false, environmentEnded: false });
           this.state = "idle";
@@ -244,55 +375,38 @@ export class ExecutionEnvironment {
     const message = timeoutMessage(pending.requestId, this.spec.timeoutSeconds);
     this.log(message, pending.requestId);
     this.complete({ error: { errorMessage: message }, timedOut: true, environmentEnded: true });
-    void this.terminate();
+    this.kill();
   }
 
-  private onWorkerError(err: Error & { code?: string }): void {
-    const outOfMemory = err.code === "ERR_WORKER_OUT_OF_MEMORY";
-    const requestId = this.pending?.requestId;
-    const error: LambdaErrorPayload = outOfMemory
-      ? { errorType: "Runtime.OutOfMemory", errorMessage: `RequestId: ${requestId} Error: Runtime exited with error: signal: killed` }
-      : { errorType: err.name || "Error", errorMessage: err.message, trace: err.stack?.split("\n") ?? [] };
-    if (outOfMemory) this.log(`${error.errorMessage}\nRuntime.OutOfMemory`, requestId);
-    if (this.state === "initializing") {
-      this.settleInit({ ok: false, initDurationMs: this.elapsed(), error, timedOut: false });
-    } else if (this.pending) {
-      this.pending.crash ??= error;
-    }
-  }
-
-  private onExit(code: number): void {
+  private onExit(code: number | null, signal: NodeJS.Signals | null): void {
+    this.watchMemory(false);
     const pending = this.pending;
+    const errorType = this.outOfMemory ? "Runtime.OutOfMemory" : "Runtime.ExitError";
+    const reason = exitReason(code, signal);
     if (this.state === "initializing") {
-      const reason = code === 0 ? "Runtime exited without providing a reason" : `Runtime exited with error: exit status ${code}`;
-      this.settleInit({
-        ok: false,
-        initDurationMs: this.elapsed(),
-        timedOut: false,
-        error: { errorType: "Runtime.ExitError", errorMessage: `RequestId: undefined Error: ${reason}` },
-      });
+      const error = { errorType, errorMessage: `RequestId: undefined Error: ${reason}` };
+      this.log(`${error.errorMessage}\n${errorType}`);
+      this.settleInit({ ok: false, initDurationMs: this.elapsed(), timedOut: false, error });
     }
     if (pending) {
-      const reason = code === 0 ? "Runtime exited without providing a reason" : `Runtime exited with error: exit status ${code}`;
       const exitMessage = `RequestId: ${pending.requestId} Error: ${reason}`;
-      this.log(`${exitMessage}\nRuntime.ExitError`, pending.requestId);
-      this.complete({
-        error: pending.crash ?? { errorType: "Runtime.ExitError", errorMessage: exitMessage },
-        timedOut: false,
-        environmentEnded: true,
-      });
+      this.log(`${exitMessage}\n${errorType}`, pending.requestId);
+      // An uncaught exception reports itself before the exit; running out of memory wins over it.
+      const error = this.outOfMemory || !pending.crash ? { errorType, errorMessage: exitMessage } : pending.crash;
+      this.complete({ error, timedOut: false, environmentEnded: true });
     }
     this.markDead();
   }
 
   private kill(): void {
     this.markDead();
-    void this.worker.terminate();
+    void endProcess(this.proc);
   }
 
   private markDead(): void {
     if (this.state === "dead") return;
     this.state = "dead";
+    this.watchMemory(false);
     for (const listener of this.deathListeners.splice(0)) listener();
   }
 }

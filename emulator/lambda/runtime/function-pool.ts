@@ -2,11 +2,11 @@ import { AwsError } from "../../core/aws-error.js";
 import { endLine, initReportLine, reportLine, startLine } from "../logs/platform-lines.js";
 import {
   ExecutionEnvironment,
+  type EnvironmentHost,
   type EnvironmentLogLine,
   type EnvironmentSpec,
   type InvocationInput,
 } from "./execution-environment.js";
-import type { SpareWorkers } from "./spare-workers.js";
 import type { LambdaErrorPayload } from "./worker-protocol.js";
 
 export interface PoolOptions {
@@ -18,8 +18,8 @@ export interface PoolOptions {
   sink: (line: EnvironmentLogLine) => void;
   /** variables known only when an environment starts (the cloud's endpoint once it listens) */
   environmentExtras?: () => Record<string, string>;
-  /** pre-booted worker threads shared by all functions */
-  spares?: SpareWorkers;
+  /** where environments are spawned: the sandbox and the spare processes shared by all functions */
+  host: EnvironmentHost;
 }
 
 export interface PoolInvocationResult {
@@ -168,13 +168,14 @@ export class FunctionPool {
   }
 
   private startEnvironment(overrides: Record<string, string> = {}): ExecutionEnvironment {
-    const holder: { lines?: string[] } = {};
+    // Lines before the first invocation (INIT_START) belong to a cold start's tail.
+    const holder: { lines?: string[] } = { lines: [] };
     const extras = { ...(this.options.environmentExtras?.() ?? {}), ...overrides };
     const spec = { ...this.spec, env: { ...this.spec.env, ...extras } };
     const env = new ExecutionEnvironment(spec, (line) => {
       holder.lines?.push(line.message);
       this.options.sink(line);
-    }, this.options.spares);
+    }, this.options.host);
     this.collectors.set(env, holder);
     this.environments.add(env);
     this.started++;
@@ -187,7 +188,7 @@ export class FunctionPool {
 
   private async run(env: ExecutionEnvironment, cold: boolean, waiter: Waiter): Promise<void> {
     const holder = this.collectors.get(env) ?? {};
-    const lines: string[] = [];
+    const lines: string[] = cold ? (holder.lines ?? []) : [];
     holder.lines = lines;
     const { requestId } = waiter.input;
     const spec = env.spec;

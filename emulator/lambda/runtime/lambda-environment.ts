@@ -46,10 +46,11 @@ export interface LambdaEnvironmentInput {
 }
 
 /**
- * process.env of a handler: the function's variables, then what Lambda sets,
- * which wins. PATH and LANG come from the host so child processes still work.
- * AWS_LAMBDA_LOG_STREAM_NAME and AWS_ENDPOINT_URL are added per execution
- * environment.
+ * process.env of a handler, built from nothing: the function's variables,
+ * then what Lambda sets, which wins. Nothing else of the cloud's own
+ * environment reaches the function except PATH, so child processes still
+ * work. AWS_LAMBDA_LOG_STREAM_NAME, TMPDIR and AWS_ENDPOINT_URL are added per
+ * execution environment.
  */
 export function lambdaEnvironment(input: LambdaEnvironmentInput): Record<string, string> {
   const env: Record<string, string> = {
@@ -72,9 +73,5 @@ export function lambdaEnvironment(input: LambdaEnvironmentInput): Record<string,
     AWS_SECRET_ACCESS_KEY: input.credentials.secretAccessKey,
   };
   if (input.credentials.sessionToken) env.AWS_SESSION_TOKEN = input.credentials.sessionToken;
-  // The SDK warns about Node < 22 on every client; the function targets a
-  // nodejs22.x runtime and only runs on an older Node here, so its log should
-  // not carry a warning that AWS would never show.
-  if (Number(process.versions.node.split(".")[0]) < 22) env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
   return env;
 }

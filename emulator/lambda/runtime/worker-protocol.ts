@@ -1,6 +1,7 @@
 /**
- * Messages between the parent and an execution environment (bootstrap.mjs).
- * Both sides must agree on these shapes; bootstrap.mjs is plain JavaScript.
+ * Messages between the cloud and an execution environment's process
+ * (bootstrap.mjs) over its IPC channel. Both sides must agree on these
+ * shapes; bootstrap.mjs is plain JavaScript.
  */
 
 /** The error shape Lambda returns in the payload of a failed invocation. */
@@ -22,7 +23,7 @@ export interface BootstrapData {
   logStreamName: string;
 }
 
-/** Turns a spare worker into an environment of one function. */
+/** Turns a bare process (spare or just spawned) into an environment of one function. */
 export interface AssignMessage {
   type: "assign";
   data: BootstrapData;
@@ -51,6 +52,9 @@ export type WorkerMessage =
       requestId?: string;
       timestamp: number;
     }
+  /** Node.js is up and the bootstrap listens: the init phase starts */
+  | { type: "booted" }
+  /** memoryUsedMb: the process's resident size */
   | { type: "ready"; memoryUsedMb: number }
   | { type: "init-error"; error: LambdaErrorPayload }
   | { type: "result"; requestId: string; payload?: string; error?: LambdaErrorPayload; memoryUsedMb: number }

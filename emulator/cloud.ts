@@ -1,6 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { resolve } from "node:path";
+import { createFrontDoor } from "./core/front-door.js";
 import { createRouter, DEFAULT_ACCOUNT_ID } from "./core/router.js";
 import type { Service, SqsDelivery } from "./core/service.js";
 import { restoreServices, SnapshotWriter } from "./core/state-files.js";
@@ -31,6 +32,10 @@ export interface CloudOptions {
   iam?: boolean;
   /** region of stacks applied and functions created (default us-east-1) */
   region?: string;
+  /** origins allowed besides loopback ones ("*" for all); MOVIES_CLOUD_ALLOWED_ORIGINS adds more */
+  allowedOrigins?: string[];
+  /** host names answered to besides loopback names and IP literals; MOVIES_CLOUD_ALLOWED_HOSTS adds more */
+  allowedHosts?: string[];
 }
 
 export interface Cloud {
@@ -102,8 +107,9 @@ export async function startCloud(opts: CloudOptions): Promise<Cloud> {
       services,
       accountId,
       fallbackHost: () => `${host}:${boundPort}`,
-      healthExtra: () => ({ stateDir: stateDir ?? null }),
+      healthExtra: () => ({ stateDir: stateDir ?? null, pid: process.pid }),
       onInternalError: onError,
+      frontDoor: createFrontDoor({ allowedOrigins: opts.allowedOrigins, allowedHosts: opts.allowedHosts }),
     }),
   );
   // Garbage that is not HTTP gets a 400 instead of an unhandled error.

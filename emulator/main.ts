@@ -16,9 +16,11 @@ const program = new Command()
   .option("--state-dir <dir>", "keep state in this folder across restarts (in memory when absent)")
   .option("--account-id <id>", "account id in ARNs and replies", "000000000000")
   .option("--no-iam", "do not check calls made by functions against their roles")
+  .option("--allow-origin <origin...>", "web origins allowed to call the cloud besides loopback ones ('*' for any); also MOVIES_CLOUD_ALLOWED_ORIGINS")
+  .option("--allow-host <name...>", "Host names the cloud answers to besides loopback names and IP addresses; also MOVIES_CLOUD_ALLOWED_HOSTS")
   .parse();
 
-const opts = program.opts<{ port: number; host: string; stateDir?: string; accountId: string; iam: boolean }>();
+const opts = program.opts<{ port: number; host: string; stateDir?: string; accountId: string; iam: boolean; allowOrigin?: string[]; allowHost?: string[] }>();
 
 async function main(): Promise<void> {
   const cloud = await startCloud({
@@ -27,6 +29,8 @@ async function main(): Promise<void> {
     stateDir: opts.stateDir,
     accountId: opts.accountId,
     iam: opts.iam,
+    allowedOrigins: opts.allowOrigin,
+    allowedHosts: opts.allowHost,
     onError: (err) => console.error("movies cloud:", err instanceof Error ? (err.stack ?? err.message) : err),
   });
   const res = await fetch(`${cloud.url}/_movies/health`);

@@ -94,10 +94,25 @@ const functionsDir = await ensureBuilt();
 const stack = await moviesStack(functionsDir);
 const template = structuredClone(stack.template);
 template.resource.aws_api_gateway_method_settings.live_stage_throttling.settings = { throttling_rate_limit: 100000, throttling_burst_limit: 100000 };
+// The usage plan's key limits (10 requests/s, 1,000 a day) would turn most writes into 429s.
+const plan = template.resource.aws_api_gateway_usage_plan.movies_api_usage_plan;
+plan.throttle_settings = { burst_limit: 100000, rate_limit: 100000 };
+plan.quota_settings = { ...plan.quota_settings, limit: 100_000_000 };
+
+// Bounds low enough to be reached within minutes, so the run shows memory once every record is full;
+// SOAK_DEFAULT_BOUNDS=1 runs with the cloud's shipped bounds instead.
+const bounds: NodeJS.ProcessEnv =
+  process.env.SOAK_DEFAULT_BOUNDS === "1"
+    ? {}
+    : {
+        MOVIES_CLOUD_MAILBOX_LIMIT: process.env.MOVIES_CLOUD_MAILBOX_LIMIT ?? "200",
+        MOVIES_CLOUD_LOG_EVENTS_PER_FUNCTION: process.env.MOVIES_CLOUD_LOG_EVENTS_PER_FUNCTION ?? "1000",
+        MOVIES_CLOUD_API_REQUEST_LIMIT: process.env.MOVIES_CLOUD_API_REQUEST_LIMIT ?? "200",
+      };
 
 const port = await freePort();
 const cloudUrl = `http://127.0.0.1:${port}`;
-const child = spawn(process.execPath, ["bin/cloud.mjs", "--port", String(port)], { cwd: root, stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" } });
+const child = spawn(process.execPath, ["bin/cloud.mjs", "--port", String(port)], { cwd: root, stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, ...bounds, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" } });
 let cloudErrors = "";
 child.stderr!.on("data", (d: Buffer) => (cloudErrors = (cloudErrors + d.toString("utf8")).slice(-4000)));
 
@@ -162,16 +177,28 @@ const first = mean(measured.slice(0, half).map(total));
 const last = mean(measured.slice(half).map(total));
 const growth = first > 0 ? (last - first) / first : 0;
 const levelled = growth <= LEVEL_TOLERANCE;
+/** Least-squares slope of RSS over the last half, in MB per minute: what is left of any climb. */
+function slopePerMinute(xs: Sample[]): number {
+  if (xs.length < 2) return 0;
+  const mx = mean(xs.map((s) => s.second));
+  const my = mean(xs.map(total));
+  const num = xs.reduce((a, s) => a + (s.second - mx) * (total(s) - my), 0);
+  const den = xs.reduce((a, s) => a + (s.second - mx) ** 2, 0);
+  return den === 0 ? 0 : (num / den) * 60;
+}
+const slope = slopePerMinute(measured.slice(half));
 
 const lines = [
   `# Soak: ${SECONDS} s of GET and POST load, ${IN_FLIGHT} in flight (Node ${process.version})`,
+  "",
+  `Retention bounds: ${Object.keys(bounds).length ? Object.entries(bounds).map(([k, v]) => `${k}=${v}`).join(", ") : "the cloud's defaults"}.`,
   "",
   "| s | cloud RSS (MB) | function processes RSS (MB) | processes | requests done | emails in mailbox |",
   "|---:|---:|---:|---:|---:|---:|",
   ...samples.map((s) => `| ${s.second} | ${s.cloudMb} | ${s.childrenMb} | ${s.processes} | ${s.requests} | ${s.emails} |`),
   "",
   `Statuses: ${[...statuses].sort((a, b) => a[0] - b[0]).map(([s, c]) => `${s === 0 ? "failed" : s}: ${c}`).join(", ")}; ${Math.round(requests / SECONDS)} operations/s.`,
-  `RSS after warm-up (first ${WARM_UP_FRACTION * 100}% dropped): first half mean ${first.toFixed(1)} MB, last half mean ${last.toFixed(1)} MB (${(growth * 100).toFixed(1)}%), peak ${Math.max(...samples.map(total)).toFixed(1)} MB.`,
+  `RSS after warm-up (first ${WARM_UP_FRACTION * 100}% dropped): first half mean ${first.toFixed(1)} MB, last half mean ${last.toFixed(1)} MB (${(growth * 100).toFixed(1)}%), peak ${Math.max(...samples.map(total)).toFixed(1)} MB; last-half slope ${slope.toFixed(1)} MB/min.`,
   `Verdict: ${levelled ? "LEVELLED OFF" : "STILL CLIMBING"} (levelled means the last half is within ${LEVEL_TOLERANCE * 100}% of the first).`,
 ];
 const report = lines.join("\n") + "\n";

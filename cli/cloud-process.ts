@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdirSync, openSync } from "node:fs";
+import { mkdirSync, openSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { unavailable } from "./errors.js";
 import { recordsDir, type CloudRecord } from "./records.js";
@@ -71,4 +71,49 @@ export async function stopProcess(pid: number, graceMs = 10_000): Promise<"stopp
   }
   process.kill(pid, "SIGKILL");
   return "killed";
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: a process of another user holds the pid, which our cloud never is; it is still alive
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** The command line of a process, from /proc (Linux); undefined where there is none to read. */
+function commandLine(pid: number): string | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").filter(Boolean).join(" ");
+  } catch {
+    return undefined;
+  }
+}
+
+/** A command line that runs the embedded cloud: `bin/cloud.mjs`, its sources, or the CLI's in-process `up --foreground` / `dev`. */
+const CLOUD_COMMAND = /(?:^|[\s/])(?:cloud\.mjs|emulator\/main\.ts)(?:\s|$)|(?:^|[\s/])movies(?:\.mjs)?\s(?:.*\s)?(?:up|dev)(?:\s|$)/;
+
+export type CloudIdentity = { kind: "cloud" } | { kind: "gone" } | { kind: "other"; detail: string };
+
+/**
+ * Whether the recorded pid is still the embedded cloud, before anything is
+ * killed: a pid is reused once its process ends, and a stale record must not
+ * take down whatever got it. The cloud's health endpoint names its pid;
+ * when it does not answer (busy, or bound elsewhere), the command line decides.
+ */
+export async function identifyCloud(rec: Pick<CloudRecord, "pid" | "url">): Promise<CloudIdentity> {
+  if (!isAlive(rec.pid)) return { kind: "gone" };
+  try {
+    const res = await fetch(`${rec.url}/_movies/health`, { signal: AbortSignal.timeout(1000) });
+    const body = (await res.json()) as { pid?: unknown };
+    if (body.pid === rec.pid) return { kind: "cloud" };
+  } catch {
+    // no answer: fall back to the command line
+  }
+  const cmd = commandLine(rec.pid);
+  if (cmd === undefined) return { kind: "other", detail: `it does not answer at ${rec.url} with that pid, and its command line cannot be read here` };
+  if (CLOUD_COMMAND.test(cmd)) return { kind: "cloud" };
+  return { kind: "other", detail: `it runs \`${cmd.length > 120 ? `${cmd.slice(0, 117)}...` : cmd}\`` };
 }

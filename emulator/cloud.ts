@@ -1,6 +1,9 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { resolve } from "node:path";
+import { createFrontDoor } from "./core/front-door.js";
+import { retention, type Retention } from "./core/retention.js";
+import { LogStore } from "./lambda/logs/log-store.js";
 import { createRouter, DEFAULT_ACCOUNT_ID } from "./core/router.js";
 import type { Service, SqsDelivery } from "./core/service.js";
 import { restoreServices, SnapshotWriter } from "./core/state-files.js";
@@ -31,6 +34,12 @@ export interface CloudOptions {
   iam?: boolean;
   /** region of stacks applied and functions created (default us-east-1) */
   region?: string;
+  /** origins allowed besides loopback ones ("*" for all); MOVIES_CLOUD_ALLOWED_ORIGINS adds more */
+  allowedOrigins?: string[];
+  /** host names answered to besides loopback names and IP literals; MOVIES_CLOUD_ALLOWED_HOSTS adds more */
+  allowedHosts?: string[];
+  /** how many emails, log events per function and API requests are kept (see core/retention.ts for defaults and env vars) */
+  retention?: Partial<Retention>;
 }
 
 export interface Cloud {
@@ -69,7 +78,8 @@ export async function startCloud(opts: CloudOptions): Promise<Cloud> {
   const cloudUrl = () => `http://${urlHost}:${boundPort}`;
 
   const iam = new PrincipalRegistry({ accountId, enforce: opts.iam ?? true });
-  const lambda = new FunctionRegistry({ accountId, region, stateDir, endpointUrl: cloudUrl });
+  const keep = retention(opts.retention);
+  const lambda = new FunctionRegistry({ accountId, region, stateDir, endpointUrl: cloudUrl, logs: new LogStore(keep.logEventsPerFunction) });
   const dynamodb = await createDynamoDb({ stateDir, onError, ttlSweepMs: opts.ttlSweepMs, accountId, region });
   const sqs = createSqs({ accountId });
   const sns = createSns({
@@ -78,8 +88,8 @@ export async function startCloud(opts: CloudOptions): Promise<Cloud> {
     deliverers: { lambda: snsLambdaDeliverer(lambda, iam) },
     guard: queuePolicyGuard(sqs.delivery, iam, onError),
   });
-  const ses = createSes({ accountId });
-  const system = createSystem({ accountId, region, cloudUrl, lambda, iam, sqs: sqs.model, sns: sns.model, ses: ses.model, onError });
+  const ses = createSes({ accountId, mailboxLimit: keep.mailboxMessages });
+  const system = createSystem({ accountId, region, cloudUrl, lambda, iam, sqs: sqs.model, sns: sns.model, ses: ses.model, onError, apiRequestLimit: keep.apiRequests });
   const guard = (s: Service) =>
     withIamCheck(s, {
       iam,
@@ -102,8 +112,9 @@ export async function startCloud(opts: CloudOptions): Promise<Cloud> {
       services,
       accountId,
       fallbackHost: () => `${host}:${boundPort}`,
-      healthExtra: () => ({ stateDir: stateDir ?? null }),
+      healthExtra: () => ({ stateDir: stateDir ?? null, pid: process.pid }),
       onInternalError: onError,
+      frontDoor: createFrontDoor({ allowedOrigins: opts.allowedOrigins, allowedHosts: opts.allowedHosts }),
     }),
   );
   // Garbage that is not HTTP gets a 400 instead of an unhandled error.

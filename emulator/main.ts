@@ -8,6 +8,12 @@ function parsePort(value: string): number {
   return port;
 }
 
+function parseCount(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`'${value}' is not a whole number of at least 1`);
+  return n;
+}
+
 const program = new Command()
   .name("npm run cloud --")
   .description("Runs the embedded cloud (DynamoDB, SQS, SNS, SES, STS, Lambda, API Gateway, stacks applied over /_movies/stacks) on one port, in the foreground")
@@ -16,9 +22,16 @@ const program = new Command()
   .option("--state-dir <dir>", "keep state in this folder across restarts (in memory when absent)")
   .option("--account-id <id>", "account id in ARNs and replies", "000000000000")
   .option("--no-iam", "do not check calls made by functions against their roles")
+  .option("--allow-origin <origin...>", "web origins allowed to call the cloud besides loopback ones ('*' for any); also MOVIES_CLOUD_ALLOWED_ORIGINS")
+  .option("--allow-host <name...>", "Host names the cloud answers to besides loopback names and IP addresses; also MOVIES_CLOUD_ALLOWED_HOSTS")
+  .option("--mailbox-limit <n>", "sent emails kept in the mailbox, oldest dropped first (default 5000; also MOVIES_CLOUD_MAILBOX_LIMIT)", parseCount)
+  .option("--log-events-per-function <n>", "log events kept per function (default 10000; also MOVIES_CLOUD_LOG_EVENTS_PER_FUNCTION)", parseCount)
+  .option("--api-request-limit <n>", "API requests kept for the dashboard (default 1000; also MOVIES_CLOUD_API_REQUEST_LIMIT)", parseCount)
   .parse();
 
-const opts = program.opts<{ port: number; host: string; stateDir?: string; accountId: string; iam: boolean }>();
+const opts = program.opts<{ port: number; host: string; stateDir?: string; accountId: string; iam: boolean; allowOrigin?: string[]; allowHost?: string[];
+  mailboxLimit?: number; logEventsPerFunction?: number; apiRequestLimit?: number;
+}>();
 
 async function main(): Promise<void> {
   const cloud = await startCloud({
@@ -27,6 +40,9 @@ async function main(): Promise<void> {
     stateDir: opts.stateDir,
     accountId: opts.accountId,
     iam: opts.iam,
+    allowedOrigins: opts.allowOrigin,
+    allowedHosts: opts.allowHost,
+    retention: { mailboxMessages: opts.mailboxLimit, logEventsPerFunction: opts.logEventsPerFunction, apiRequests: opts.apiRequestLimit },
     onError: (err) => console.error("movies cloud:", err instanceof Error ? (err.stack ?? err.message) : err),
   });
   const res = await fetch(`${cloud.url}/_movies/health`);

@@ -101,6 +101,23 @@ describe("nothing running, nothing deployed: exit 3 with the command that fixes 
     expect(r.stderr).toContain(`nothing answers at http://127.0.0.1:${port}`);
   });
 
+  it("down refuses to kill a recorded pid that is no longer the cloud, and leaves that process alone", async () => {
+    const other = execa("sleep", ["60"], { reject: false });
+    try {
+      const port = await freePort();
+      mkdirSync(home, { recursive: true });
+      writeFileSync(join(home, "cloud.json"), JSON.stringify({ url: `http://127.0.0.1:${port}`, host: "127.0.0.1", port, pid: other.pid, startedAt: new Date().toISOString() }));
+      const r = await movies(["down"], env);
+      expect(r.exitCode).toBe(1);
+      expect(r.stderr).toContain(`pid ${other.pid} is no longer the embedded cloud (it runs \`sleep 60\`); nothing was stopped`);
+      expect(() => process.kill(other.pid!, 0)).not.toThrow();
+      expect((await movies(["down"], env)).stdout).toContain("not running");
+    } finally {
+      other.kill("SIGKILL");
+      await other;
+    }
+  });
+
   it("down with nothing running exits 0 and says so", async () => {
     const r = await movies(["down"], env);
     expect(r.exitCode).toBe(0);

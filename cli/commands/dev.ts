@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { join } from "node:path";
 import { usageError } from "../errors.js";
+import { reportCloudErrors, type CloudErrorRow } from "../dev/cloud-errors.js";
 import { clearCloudRecord, clearDeployment, writeCloudRecord } from "../records.js";
 import { runCommand } from "../run.js";
 import { onStopSignal } from "../signals.js";
@@ -28,7 +29,10 @@ export function registerDev(program: Command): void {
             import("../tail.js"),
             import("../context.js"),
           ]);
-        const cloud = await startCloud({ port, host: "127.0.0.1", stateDir: flags.stateDir });
+        // Until the dashboard is up (and without one), internal errors of the cloud are warnings in the terminal.
+        let showError = (row: CloudErrorRow) => io.warn(`cloud error: ${row.message}`);
+        const onError = reportCloudErrors(ctx.settings.root, (row) => showError(row));
+        const cloud = await startCloud({ port, host: "127.0.0.1", stateDir: flags.stateDir, onError });
         const settings = { ...ctx.settings, target: "local" as const, endpoint: cloud.url };
         const dev = { io, settings };
         writeCloudRecord(settings.root, { url: cloud.url, host: "127.0.0.1", port: cloud.port, pid: process.pid, stateDir: flags.stateDir, startedAt: new Date().toISOString() });
@@ -48,12 +52,14 @@ export function registerDev(program: Command): void {
             requests: [] as import("../views/dashboard.js").RequestRow[],
             events: [] as import("../views/dashboard.js").EventRow[],
             emails: [] as import("../views/dashboard.js").EmailRow[],
+            errors: [] as CloudErrorRow[],
           };
           let redraw = () => {};
           if (io.interactive) {
             const [{ render }, { createElement }, { Dashboard }] = await Promise.all([import("ink"), import("react"), import("../views/dashboard.js")]);
             const view = render(createElement(Dashboard, state));
             redraw = () => view.rerender(createElement(Dashboard, { ...state }));
+            showError = (row) => keep(state.errors, row);
             abort.signal.addEventListener("abort", () => view.unmount());
           } else {
             io.line(`movies dev: cloud ${cloud.url}, api ${state.apiUrl}`);

@@ -1,7 +1,8 @@
 import type { Command } from "commander";
 import { resolve } from "node:path";
-import { cloudHealthy, spawnCloud, stopProcess } from "../cloud-process.js";
-import { usageError } from "../errors.js";
+import { cloudHealthy, identifyCloud, spawnCloud, stopProcess } from "../cloud-process.js";
+import { reportCloudErrors } from "../dev/cloud-errors.js";
+import { CliError, EXIT, usageError } from "../errors.js";
 import { clearCloudRecord, clearDeployment, readCloudRecord, writeCloudRecord } from "../records.js";
 import { runCommand } from "../run.js";
 import { onStopSignal } from "../signals.js";
@@ -42,7 +43,8 @@ export function registerUpDown(program: Command): void {
         }
         if (flags.foreground) {
           const { startCloud } = await import("../../emulator/cloud.js");
-          const cloud = await startCloud({ port, host: flags.host, stateDir });
+          const onError = reportCloudErrors(settings.root, (row) => io.warn(`cloud error: ${row.message}`));
+          const cloud = await startCloud({ port, host: flags.host, stateDir, onError });
           writeCloudRecord(settings.root, { url: cloud.url, host: flags.host, port: cloud.port, pid: process.pid, stateDir, startedAt: new Date().toISOString() });
           io.line(`movies cloud ready at ${cloud.url}`);
           await new Promise<void>((done) => {
@@ -76,7 +78,16 @@ export function registerUpDown(program: Command): void {
           io.line("the embedded cloud is not running");
           return;
         }
-        const how = await stopProcess(rec.pid);
+        const who = await identifyCloud(rec);
+        if (who.kind === "other") {
+          clearCloudRecord(settings.root);
+          throw new CliError(
+            `pid ${rec.pid} is no longer the embedded cloud (${who.detail}); nothing was stopped and the stale record was removed`,
+            EXIT.refused,
+            `if a cloud still runs at ${rec.url}, stop it where it was started (or by its own pid)`,
+          );
+        }
+        const how = who.kind === "gone" ? "not-running" : await stopProcess(rec.pid);
         clearCloudRecord(settings.root);
         // without a state dir the stack went with the process; a record of it would only mislead `call`
         if (!rec.stateDir) clearDeployment(settings.root, "local");

@@ -21,10 +21,17 @@ export interface EmailRow {
   to: string;
 }
 
+export interface ErrorRow {
+  time: number;
+  message: string;
+}
+
 export interface DashboardProps {
   cloudUrl: string;
   apiUrl: string;
   status: string;
+  /** internal errors of the in-process cloud; the panel shows only when there are some */
+  errors?: ErrorRow[];
   requests: RequestRow[];
   events: EventRow[];
   emails: EmailRow[];
@@ -36,13 +43,26 @@ const statusColour = (s: number) => (s >= 500 ? "red" : s >= 400 ? "yellow" : "g
 const clock = (t: number | string) => new Date(t).toISOString().slice(11, 19);
 
 /** The `movies dev` live view: where things run, then the latest requests, events and emails. */
-export function Dashboard({ cloudUrl, apiUrl, status, requests, events, emails, rows = 6 }: DashboardProps) {
+export function Dashboard({ cloudUrl, apiUrl, status, errors = [], requests, events, emails, rows = 6 }: DashboardProps) {
   return (
     <Box flexDirection="column">
       <Text>
         <Text bold>movies dev</Text> <Text color="gray">cloud</Text> {cloudUrl} <Text color="gray">api</Text> {apiUrl}
       </Text>
       <Text color="gray">{status}</Text>
+      {errors.length > 0 ? (
+        <Box flexDirection="column" marginTop={1}>
+          <Text bold color="red">
+            cloud errors ({errors.length})
+          </Text>
+          {errors.slice(-rows).map((e, i) => (
+            <Text key={i} color="red">
+              {"  "}
+              {clock(e.time)} {e.message}
+            </Text>
+          ))}
+        </Box>
+      ) : null}
       <Box flexDirection="column" marginTop={1}>
         <Text bold>requests</Text>
         {requests.length === 0 ? <Text color="gray">  none yet: try `npx movies call get 1`</Text> : null}

@@ -26,6 +26,8 @@ export interface SystemOptions {
   sns: SnsModel;
   ses: SesModel;
   onError: (err: unknown) => void;
+  /** API requests kept for `/_movies/api-requests` (default 1,000) */
+  apiRequestLimit?: number;
 }
 
 export interface System {
@@ -85,7 +87,7 @@ function restartMappings(stacks: StackStore, mappings: SqsEventSourceMappings, o
 
 /** The compute half of the cloud: functions, their triggers, the REST API in front, and stacks that declare them. */
 export function createSystem(opts: SystemOptions): System {
-  const requestLog = new RequestLog();
+  const requestLog = new RequestLog(opts.apiRequestLimit);
   const { model: apigateway, dataPlane, controlPlane } = createApiGateway({
     lambda: () => opts.lambda,
     log: requestLog,

@@ -46,7 +46,7 @@ describe("router against the running cloud", () => {
   });
 
   it("answers an unknown X-Amz-Target in JSON and an unknown awsQuery service in XML, at once", async () => {
-    const json = await fetch(cloud.url, { method: "POST", headers: { "x-amz-target": "Nobody_2020.DoThing", "content-type": "application/x-amz-json-1.0" }, body: "{}" });
+    const json = await fetch(cloud.url, { method: "POST", headers: { "x-amz-target": "Nobody_2020.DoThing", "content-type": "application/x-amz-json-1.0", authorization: SIGNED_SNS.replace("/sns/", "/nobody/") }, body: "{}" });
     expect(json.status).toBe(400);
     expect(json.headers.get("x-amzn-requestid")).toMatch(/[0-9a-f-]{36}/);
     expect(((await json.json()) as { __type: string }).__type).toContain("UnknownOperationException");
@@ -61,8 +61,10 @@ describe("router against the running cloud", () => {
     expect(text).toContain("<Code>InvalidAction</Code>");
     expect(text).toContain("<RequestId>");
 
-    const path = await fetch(`${cloud.url}/no/such/thing`);
+    const path = await fetch(`${cloud.url}/no/such/thing`, { headers: { authorization: SIGNED_SNS.replace("/sns/", "/nobody/") } });
     expect(path.status).toBe(404);
+    // unsigned, it is refused at the front door before any routing, as AWS does
+    expect((await fetch(`${cloud.url}/no/such/thing`)).status).toBe(403);
   });
 });
 

@@ -20,6 +20,8 @@ export interface RouterOptions {
   healthExtra?: () => Record<string, unknown>;
   /** called with errors a service threw that were not AWS errors; the reply is a 500 either way */
   onInternalError?: (err: unknown, route: RouteInfo) => void;
+  /** answers (and returns true for) requests refused before any service sees them; see front-door.ts */
+  frontDoor?: (req: IncomingMessage, res: ServerResponse, route: RouteInfo, ctx: CallContext) => boolean;
 }
 
 export type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
@@ -108,6 +110,7 @@ export function createRouter(opts: RouterOptions): RequestListener {
     // A client that goes away mid-body must not take the process with it.
     req.on("error", () => undefined);
     res.on("error", () => undefined);
+    if (opts.frontDoor?.(req, res, route, ctx)) return;
 
     if (route.path === HEALTH_PATH && (route.method === "GET" || route.method === "HEAD")) {
       req.resume();

@@ -49,8 +49,11 @@ function sendError(res: ServerResponse, ctx: CallContext, err: AwsError): void {
   send(res, ctx, err.statusCode, { Type: err.fault === "Sender" ? "User" : "Service", message: err.message }, { "x-amzn-errortype": err.code });
 }
 
-async function readJsonBody(req: IncomingMessage): Promise<Record<string, unknown>> {
-  const raw = await readBody(req);
+/** A 50 MB zip arrives base64-encoded inside JSON: about 70 MB of request. */
+const CODE_REQUEST_BYTES = 70 * 1024 * 1024;
+
+async function readJsonBody(req: IncomingMessage, limit?: number): Promise<Record<string, unknown>> {
+  const raw = await readBody(req, limit);
   if (raw.length === 0) return {};
   try {
     const parsed: unknown = JSON.parse(raw.toString("utf8"));
@@ -95,8 +98,11 @@ export function createLambdaService(options: LambdaServiceOptions): Service {
         return send(res, ctx, 200, registry.updateConfiguration(name, body as FunctionSettings, body.RevisionId as string | undefined));
       }
       if (part === "code" && method === "PUT") {
-        const body = await readJsonBody(req);
-        return send(res, ctx, 200, registry.updateCode(name, zipFrom(body.ZipFile, "ZipFile"), body.RevisionId as string | undefined));
+        const body = await readJsonBody(req, CODE_REQUEST_BYTES);
+        const zip = zipFrom(body.ZipFile, "ZipFile");
+        registry.get(name);
+        await registry.prepareCode(zip);
+        return send(res, ctx, 200, registry.updateCode(name, zip, body.RevisionId as string | undefined));
       }
       if (part === "policy" && method === "POST") {
         const body = await readJsonBody(req);
@@ -138,9 +144,10 @@ export function createLambdaService(options: LambdaServiceOptions): Service {
         return send(res, ctx, 200, { Functions: page, ...(start + max < all.length ? { NextMarker: String(start + max) } : {}) });
       }
       if (method === "POST") {
-        const body = await readJsonBody(req);
+        const body = await readJsonBody(req, CODE_REQUEST_BYTES);
         const code = (body.Code ?? {}) as Record<string, unknown>;
         const input = { ...body, Code: { ZipFile: zipFrom(code.ZipFile, "Code.ZipFile") } } as unknown as CreateFunctionInput;
+        await registry.prepareCode(input.Code.ZipFile!);
         return send(res, ctx, 201, registry.create(input));
       }
     }

@@ -280,6 +280,11 @@ export class FunctionRegistry {
     return [...this.functions.values()].map((r) => this.snapshotConfig(r)).sort((a, b) => a.FunctionName.localeCompare(b.FunctionName));
   }
 
+  /** Checks and unpacks a zip without blocking the event loop; create/updateCode of the same zip then find it unpacked. */
+  prepareCode(zip: Uint8Array): Promise<void> {
+    return this.code.prepare(zip);
+  }
+
   /** New code: later invocations start environments of the new code; the old ones drain. */
   updateCode(ref: string, zip: Uint8Array, expectedRevisionId?: string): FunctionConfiguration {
     const { record } = this.lookup(ref);

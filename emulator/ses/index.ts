@@ -6,7 +6,7 @@ export { SesModel } from "./model.js";
 export type { SentEmail } from "./model.js";
 
 /** SES v1 (awsQuery), SES v2 SendEmail (REST-JSON) and the `/_aws/ses` mailbox. */
-export function createSes(_opts: { accountId: string }): { service: Service; model: SesModel } {
-  const model = new SesModel();
+export function createSes(opts: { accountId: string; mailboxLimit?: number }): { service: Service; model: SesModel } {
+  const model = new SesModel(opts.mailboxLimit);
   return { service: sesService(model), model };
 }

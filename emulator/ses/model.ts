@@ -54,10 +54,14 @@ export interface SesSnapshot {
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+const MINUTE_MS = 60 * 1000;
 const key = (region: string, name: string) => `${region}\u0000${name.toLowerCase()}`;
 
 /** Identities, configuration sets and the mailbox of sent mail; no HTTP. */
 export class SesModel {
+  /** @param mailboxLimit sent emails kept; the oldest are dropped first */
+  constructor(readonly mailboxLimit = Number.POSITIVE_INFINITY) {}
+
   private readonly identities = new Map<string, Identity>();
   private readonly configurationSets = new Map<string, ConfigurationSet>();
   private mailbox: SentEmail[] = [];
@@ -123,8 +127,17 @@ export class SesModel {
 
   record(email: SentEmail): void {
     this.mailbox.push(email);
+    if (this.mailbox.length > this.mailboxLimit) this.mailbox.splice(0, this.mailbox.length - this.mailboxLimit);
     const d = email.Destination;
-    this.sendLog.push({ region: email.Region, at: Date.parse(email.Timestamp), recipients: d.ToAddresses.length + d.CcAddresses.length + d.BccAddresses.length });
+    const recipients = d.ToAddresses.length + d.CcAddresses.length + d.BccAddresses.length;
+    // One entry per region and minute, a day of them at most: the quota needs counts, not every send.
+    const at = Math.floor(Date.parse(email.Timestamp) / MINUTE_MS) * MINUTE_MS;
+    const last = this.sendLog[this.sendLog.length - 1];
+    if (last && last.region === email.Region && last.at === at) last.recipients += recipients;
+    else this.sendLog.push({ region: email.Region, at, recipients });
+    let old = 0;
+    while (old < this.sendLog.length && at - this.sendLog[old]!.at >= DAY_MS) old++;
+    if (old > 0) this.sendLog.splice(0, old);
   }
 
   /** Sent mail, oldest first; `email` matches the Source address, as LocalStack's filter does. */

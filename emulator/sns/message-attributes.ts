@@ -10,6 +10,9 @@ export interface MessageAttribute {
 export type MessageAttributes = Record<string, MessageAttribute>;
 
 const NAME = /^[A-Za-z0-9_.-]{1,256}$/;
+/** AWS's limits: at most 10 attributes per message, a DataType of at most 256 characters. */
+export const MAX_MESSAGE_ATTRIBUTES = 10;
+const MAX_DATA_TYPE_LENGTH = 256;
 
 function invalid(message: string): AwsError {
   return new AwsError("ParameterValueInvalid", message);
@@ -24,6 +27,8 @@ export function baseType(dataType: string): "String" | "Number" | "Binary" | "St
 
 /** Checks names, types and values the way SNS does before accepting a Publish. */
 export function validateMessageAttributes(attrs: MessageAttributes): void {
+  const count = Object.keys(attrs).length;
+  if (count > MAX_MESSAGE_ATTRIBUTES) throw invalid(`Number of message attributes [${count}] exceeds the allowed maximum [${MAX_MESSAGE_ATTRIBUTES}].`);
   for (const [name, attr] of Object.entries(attrs)) {
     if (!NAME.test(name) || name.startsWith(".") || name.endsWith(".") || name.includes("..")) {
       throw invalid(`The message attribute name '${name}' is invalid: use 1-256 letters, digits, '_', '-' or '.', without leading, trailing or repeated periods.`);
@@ -33,6 +38,7 @@ export function validateMessageAttributes(attrs: MessageAttributes): void {
     }
     const type = baseType(attr.DataType ?? "");
     if (!attr.DataType) throw invalid(`The message attribute '${name}' must contain non-empty message attribute type.`);
+    if (attr.DataType.length > MAX_DATA_TYPE_LENGTH) throw invalid(`The message attribute '${name}' has a type longer than ${MAX_DATA_TYPE_LENGTH} characters.`);
     if (!type) {
       throw invalid(`The message attribute '${name}' has an invalid message attribute type, the set of supported type prefixes is Binary, Number, and String.`);
     }

@@ -22,22 +22,28 @@ export function readList(params: QueryParams, prefix: string, element = "member"
   return out;
 }
 
-/** Indices present under `Prefix.<element>.N.` for lists of structures, in order. */
+/**
+ * Indices present under `Prefix.<element>.N.` for lists of structures, in
+ * order, up to the first missing index. One pass over the parameters: a
+ * request with thousands of entries costs linear time, not quadratic.
+ */
 export function readStructList(params: QueryParams, prefix: string, element = "member"): QueryParams[] {
-  const out: QueryParams[] = [];
-  for (let i = 1; ; i++) {
-    const head = `${prefix}.${element}.${i}.`;
-    const item: QueryParams = {};
-    let found = false;
-    for (const [k, v] of Object.entries(params)) {
-      if (k.startsWith(head)) {
-        item[k.slice(head.length)] = v;
-        found = true;
-      }
-    }
-    if (!found) return out;
-    out.push(item);
+  const head = `${prefix}.${element}.`;
+  const byIndex = new Map<number, QueryParams>();
+  for (const k of Object.keys(params)) {
+    if (!k.startsWith(head)) continue;
+    const dot = k.indexOf(".", head.length);
+    if (dot < 0) continue;
+    const digits = k.slice(head.length, dot);
+    if (!/^[1-9][0-9]{0,8}$/.test(digits)) continue;
+    const i = Number(digits);
+    let item = byIndex.get(i);
+    if (!item) byIndex.set(i, (item = {}));
+    item[k.slice(dot + 1)] = params[k]!;
   }
+  const out: QueryParams[] = [];
+  for (let i = 1; byIndex.has(i); i++) out.push(byIndex.get(i)!);
+  return out;
 }
 
 /** `Prefix.entry.N.key` / `Prefix.entry.N.value` maps (SNS Attributes), with configurable names. */

@@ -153,6 +153,7 @@ describe("create-movie", () => {
       ["a missing rating", { title: "Up", genres: ["Drama"] }, "rating", /rating is required/],
       ["a string rating", { ...VALID, rating: "8" }, "rating", /rating must be a number/],
       ["a negative rating", { ...VALID, rating: -0.1 }, "rating", /at least 0/],
+      ["a rating below DynamoDB's number range", { ...VALID, rating: 1e-200 }, "rating", /0 or at least 1e-130/],
       ["a rating over 10", { ...VALID, rating: 10.1 }, "rating", /at most 10/],
       ["missing genres", { title: "Up", rating: 5 }, "genres", /genres is required/],
       ["genres that are not an array", { ...VALID, genres: "Drama" }, "genres", /array/],

@@ -79,6 +79,7 @@ describe("list-movies", () => {
     ["an empty ID", token({ ID: "" })],
     ["an extra key", token({ ID: "id-1", Title: "x" })],
     ["another key", token({ id: "id-1" })],
+    ["an ID of 2 KB, no movie's id (past DynamoDB's key size)", token({ ID: "a".repeat(2048) })],
     ["empty", ""],
   ])("rejects a nextToken that is %s with 400", async (_label, nextToken) => {
     const res = await list({ nextToken });

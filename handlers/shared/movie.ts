@@ -3,6 +3,7 @@ import { z } from "zod";
 export const TITLE_MAX = 200;
 export const GENRES_MAX = 10;
 export const GENRE_MAX = 40;
+const DYNAMODB_SMALLEST_NUMBER = 1e-130;
 
 // JSON can carry unpaired surrogates ("\ud800") that DynamoDB rejects as
 // invalid UTF-8; catching them here keeps such input a 400, not a 500.
@@ -32,7 +33,9 @@ export const MovieInputSchema = z.strictObject({
   rating: z
     .number({ error: typeError("rating", "a number from 0 to 10") })
     .min(0, { error: "rating must be at least 0" })
-    .max(10, { error: "rating must be at most 10" }),
+    .max(10, { error: "rating must be at most 10" })
+    // DynamoDB stores no number closer to 0 than 1e-130: such a rating would fail at the table, not here.
+    .refine((r) => r === 0 || Math.abs(r) >= DYNAMODB_SMALLEST_NUMBER, { error: "rating must be 0 or at least 1e-130 (the smallest number the table stores)" }),
   genres: z
     .array(
       z

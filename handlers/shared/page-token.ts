@@ -1,3 +1,4 @@
+import { isMovieId } from "./movie.js";
 import { fieldError } from "./request-error.js";
 
 /**
@@ -29,7 +30,8 @@ export function decodePageToken(token: string): { ID: string } {
     Array.isArray(parsed) ||
     Object.keys(parsed).length !== 1 ||
     typeof (parsed as { ID?: unknown }).ID !== "string" ||
-    (parsed as { ID: string }).ID === ""
+    // an id no movie can have (e.g. 2 KB, past DynamoDB's key size) is the caller's error, not a failed Scan
+    !isMovieId((parsed as { ID: string }).ID)
   ) {
     throw invalid();
   }

@@ -1,9 +1,14 @@
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { unzipSync } from "fflate";
+import { promisify } from "node:util";
+import { inflateRaw, inflateRawSync } from "node:zlib";
 import { AwsError } from "../../core/aws-error.js";
+import { entryData, readZipEntries, type ZipEntry } from "./zip-entries.js";
+
+const inflateRawAsync = promisify(inflateRaw);
 
 /** Lambda's limits for a zip uploaded in the request and for its unzipped content. */
 export const MAX_ZIP_BYTES = 50 * 1024 * 1024;
@@ -54,12 +59,42 @@ export class CodeStore {
     }
   }
 
+  /**
+   * Checks a zip and unpacks it off the event loop (zlib's thread pool, async
+   * file writes), so a later `put` of the same zip finds it unpacked. The
+   * Lambda API calls this first; `put` alone unpacks synchronously.
+   */
+  async prepare(zip: Uint8Array): Promise<void> {
+    const buf = checkedZip(zip);
+    const dir = path.join(this.root, "code", createHash("sha256").update(buf).digest("hex"));
+    if (existsSync(dir)) return;
+    const entries = readZipEntries(buf, MAX_UNZIPPED_BYTES);
+    const staging = `${dir}.tmp-${randomBytes(4).toString("hex")}`;
+    try {
+      await mkdir(staging, { recursive: true });
+      for (const entry of entries) {
+        const target = path.join(staging, entry.name);
+        if (entry.directory) {
+          await mkdir(target, { recursive: true });
+          continue;
+        }
+        const data = entry.method === 0 ? entryData(buf, entry) : await inflateRawAsync(entryData(buf, entry), { maxOutputLength: Math.max(1, entry.size) }).catch(() => corrupt(entry));
+        if (data.length !== entry.size) corrupt(entry);
+        await mkdir(path.dirname(target), { recursive: true });
+        await writeFile(target, data);
+      }
+      if (existsSync(dir)) await rm(staging, { recursive: true, force: true });
+      else await rename(staging, dir);
+    } catch (err) {
+      await rm(staging, { recursive: true, force: true });
+      if (existsSync(dir) && !(err instanceof AwsError)) return;
+      throw err;
+    }
+  }
+
   /** Stores and unzips a function's code; the same zip is unpacked once. */
   put(zip: Uint8Array): StoredCode {
-    if (zip.length === 0) throw new AwsError("InvalidParameterValueException", "Code.ZipFile is empty: upload a zip archive holding the handler.");
-    if (zip.length > MAX_ZIP_BYTES) {
-      throw new AwsError("RequestEntityTooLargeException", `Zipped code is ${zip.length} bytes; the limit for a direct upload is ${MAX_ZIP_BYTES} bytes.`, 413);
-    }
+    checkedZip(zip);
     const digest = createHash("sha256").update(zip).digest();
     const sha256Hex = digest.toString("hex");
     const dir = path.join(this.root, "code", sha256Hex);
@@ -81,29 +116,20 @@ export class CodeStore {
   }
 
   private unpack(zip: Uint8Array, dir: string): void {
-    let entries: Record<string, Uint8Array>;
-    try {
-      entries = unzipSync(zip);
-    } catch {
-      throw new AwsError("InvalidParameterValueException", "Could not unzip uploaded file. Please check your file, then try to upload again.");
-    }
-    let total = 0;
-    for (const data of Object.values(entries)) total += data.length;
-    if (total > MAX_UNZIPPED_BYTES) {
-      throw new AwsError("InvalidParameterValueException", `Unzipped size must be smaller than ${MAX_UNZIPPED_BYTES} bytes`);
-    }
+    const buf = Buffer.from(zip.buffer, zip.byteOffset, zip.byteLength);
+    // Sizes and names come from the central directory, before anything is inflated.
+    const entries = readZipEntries(buf, MAX_UNZIPPED_BYTES);
     const staging = `${dir}.tmp-${randomBytes(4).toString("hex")}`;
     mkdirSync(staging, { recursive: true });
     try {
-      for (const [name, data] of Object.entries(entries)) {
-        const target = path.resolve(staging, name);
-        if (!target.startsWith(staging + path.sep) && target !== staging) {
-          throw new AwsError("InvalidParameterValueException", `Zip entry '${name}' points outside the archive; remove it and upload again.`);
-        }
-        if (name.endsWith("/")) {
+      for (const entry of entries) {
+        const target = path.join(staging, entry.name);
+        if (entry.directory) {
           mkdirSync(target, { recursive: true });
           continue;
         }
+        const data = entry.method === 0 ? entryData(buf, entry) : inflateEntrySync(buf, entry);
+        if (data.length !== entry.size) corrupt(entry);
         mkdirSync(path.dirname(target), { recursive: true });
         writeFileSync(target, data);
       }
@@ -114,5 +140,27 @@ export class CodeStore {
       if (existsSync(dir) && !(err instanceof AwsError)) return;
       throw err;
     }
+  }
+}
+
+function checkedZip(zip: Uint8Array): Buffer {
+  if (zip.length === 0) throw new AwsError("InvalidParameterValueException", "Code.ZipFile is empty: upload a zip archive holding the handler.");
+  if (zip.length > MAX_ZIP_BYTES) {
+    throw new AwsError("RequestEntityTooLargeException", `Zipped code is ${zip.length} bytes; the limit for a direct upload is ${MAX_ZIP_BYTES} bytes.`, 413);
+  }
+  return Buffer.from(zip.buffer, zip.byteOffset, zip.byteLength);
+}
+
+/** An entry that inflates to other than its declared size is refused: the declared sizes are what the limit checked. */
+function corrupt(entry: ZipEntry): never {
+  throw new AwsError("InvalidParameterValueException", `Zip entry '${entry.name}' does not inflate to its declared ${entry.size} bytes. Please check your file, then try to upload again.`);
+}
+
+function inflateEntrySync(zip: Buffer, entry: ZipEntry): Buffer {
+  try {
+    return inflateRawSync(entryData(zip, entry), { maxOutputLength: Math.max(1, entry.size) });
+  } catch (err) {
+    if (err instanceof AwsError) throw err;
+    return corrupt(entry);
   }
 }

@@ -69,13 +69,16 @@ function zipOf(args: ValueObject, ctx: ResourceContext): Buffer {
 
 function functionProvider(deps: ProviderDeps): ResourceProvider {
   return {
-    create(args, ctx) {
+    async create(args, ctx) {
       const name = need(args, "function_name", ctx);
       const role = need(args, "role", ctx);
       if ((str(args.package_type) ?? "Zip") !== "Zip") throw new StackError("ResourceFailed", `${ctx.address}: only Zip packages run in the embedded cloud`);
       deps.iam.registerFunction(name, role);
       try {
         const s = settingsOf(args);
+        const zip = zipOf(args, ctx);
+        // unpacked off the event loop first, so applying a stack does not stall other requests
+        await deps.lambda.prepareCode(zip);
         const c = deps.lambda.create({
           ...s,
           FunctionName: name,
@@ -83,7 +86,7 @@ function functionProvider(deps: ProviderDeps): ResourceProvider {
           Handler: need(args, "handler", ctx),
           Runtime: need(args, "runtime", ctx),
           DeadLetterConfig: s.DeadLetterConfig?.TargetArn ? s.DeadLetterConfig : undefined,
-          Code: { ZipFile: zipOf(args, ctx) },
+          Code: { ZipFile: zip },
           Tags: stringMap(args.tags),
         });
         if (reserved(args) !== undefined) deps.lambda.putFunctionConcurrency(name, reserved(args));
@@ -93,10 +96,14 @@ function functionProvider(deps: ProviderDeps): ResourceProvider {
         throw e;
       }
     },
-    update(args, prior, ctx, changed) {
+    async update(args, prior, ctx, changed) {
       const name = String(prior.attributes.function_name);
       let c = deps.lambda.get(name);
-      if (changed.some((k) => CODE_ARGS.includes(k))) c = deps.lambda.updateCode(name, zipOf(args, ctx));
+      if (changed.some((k) => CODE_ARGS.includes(k))) {
+        const zip = zipOf(args, ctx);
+        await deps.lambda.prepareCode(zip);
+        c = deps.lambda.updateCode(name, zip);
+      }
       if (changed.some((k) => CONFIG_ARGS.includes(k))) {
         if (changed.includes("role")) deps.iam.registerFunction(name, need(args, "role", ctx));
         c = deps.lambda.updateConfiguration(name, settingsOf(args));

@@ -24,7 +24,8 @@ function tagsFrom(p: QueryParams, prefix = "Tags"): Record<string, string> {
 
 /** `MessageAttributes.entry.N.Name` / `.Value.DataType` / `.Value.StringValue` / `.Value.BinaryValue` (base64). */
 function messageAttributesFrom(p: QueryParams): MessageAttributes {
-  const out: MessageAttributes = {};
+  // no prototype: an attribute named "__proto__" is stored as an attribute, not taken as a prototype swap
+  const out: MessageAttributes = Object.create(null) as MessageAttributes;
   for (const e of readStructList(p, "MessageAttributes", "entry")) {
     if (e.Name === undefined) throw new AwsError("InvalidParameter", "Invalid parameter: MessageAttributes Reason: every entry needs a Name");
     const binary = e["Value.BinaryValue"];

@@ -7,6 +7,7 @@ import { SqsEventSourceMappings } from "../event-sources/sqs-mappings.js";
 import { queueAcceptsFromTopic } from "../iam/queue-policy.js";
 import type { PrincipalRegistry, RegistrySnapshot } from "../iam/principals.js";
 import { createLambdaService } from "../lambda/api.js";
+import { lambdaApiMappings } from "../event-sources/mapping-api.js";
 import type { FunctionRegistry } from "../lambda/functions.js";
 import type { ResourceProviders } from "../stack/engine.js";
 import type { SesModel } from "../ses/model.js";
@@ -118,13 +119,7 @@ export function createSystem(opts: SystemOptions): System {
 
   const lambdaApi = createLambdaService({
     registry: opts.lambda,
-    eventSourceMappings: {
-      list: (filter) => mappings.list(filter).map((m) => mappings.describe(m)),
-      get: (uuid) => {
-        const m = mappings.get(uuid);
-        return m ? mappings.describe(m) : undefined;
-      },
-    },
+    eventSourceMappings: lambdaApiMappings(mappings, (ref) => opts.lambda.get(ref).FunctionArn),
   });
   // The registry forgets its functions when closed, and the cloud writes its last snapshots after closing services.
   let closedSnapshot: unknown;

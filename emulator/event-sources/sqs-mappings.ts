@@ -11,6 +11,7 @@ export interface MappingInput {
   maximumBatchingWindowInSeconds?: number;
   functionResponseTypes?: string[];
   enabled?: boolean;
+  tags?: Record<string, string>;
 }
 
 export interface Mapping {
@@ -23,6 +24,13 @@ export interface Mapping {
   enabled: boolean;
   lastModified: number;
   lastProcessingResult: string;
+  tags: Record<string, string>;
+}
+
+/** `arn:aws:lambda:<region>:<account>:event-source-mapping:<uuid>`, in the function's region and account. */
+export function mappingArn(m: Pick<Mapping, "functionArn" | "uuid">): string {
+  const [, partition, , region, account] = m.functionArn.split(":");
+  return `arn:${partition ?? "aws"}:lambda:${region}:${account}:event-source-mapping:${m.uuid}`;
 }
 
 export interface MappingInvoker {
@@ -66,6 +74,7 @@ export class SqsEventSourceMappings {
       enabled: input.enabled ?? true,
       lastModified: Date.now(),
       lastProcessingResult: "No records processed",
+      tags: { ...(input.tags ?? {}) },
     };
     this.mappings.set(mapping.uuid, mapping);
     if (mapping.enabled) this.start(mapping);
@@ -115,6 +124,7 @@ export class SqsEventSourceMappings {
       State: m.enabled ? "Enabled" : "Disabled",
       StateTransitionReason: "USER_INITIATED",
       FunctionResponseTypes: m.functionResponseTypes,
+      EventSourceMappingArn: mappingArn(m),
     };
   }
 

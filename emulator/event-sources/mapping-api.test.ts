@@ -4,6 +4,9 @@ import {
   LambdaClient, ListEventSourceMappingsCommand, ListTagsCommand, ListVersionsByFunctionCommand, TagResourceCommand, UntagResourceCommand, UpdateEventSourceMappingCommand,
 } from "@aws-sdk/client-lambda";
 import { CreateQueueCommand, GetQueueAttributesCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startCloud, type Cloud } from "../cloud.js";
 import { localClientConfig } from "../../test/support/cloud-client-config.js";
@@ -95,4 +98,56 @@ describe("Lambda API: event source mappings, versions, code signing, tags", () =
     const missing = await rejection(lambda.send(new ListTagsCommand({ Resource: "arn:aws:lambda:us-east-1:000000000000:function:nope" })));
     expect((missing as Error).name).toBe("ResourceNotFoundException");
   });
+});
+
+describe("event source mappings across a restart", () => {
+  it("keeps a mapping made through the API, with its UUID and tags, and it delivers again", async () => {
+    const stateDir = await mkdtemp(join(tmpdir(), "esm-state-"));
+    try {
+      let first: Cloud | undefined = await startCloud({ port: 0, iam: false, stateDir });
+      let uuid: string;
+      try {
+        const l = new LambdaClient(localClientConfig(first.url));
+        const q = new SQSClient(localClientConfig(first.url));
+        const { QueueUrl } = await q.send(new CreateQueueCommand({ QueueName: "kept-source" }));
+        const arn = (await q.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["QueueArn"] }))).Attributes!.QueueArn!;
+        await l.send(
+          new CreateFunctionCommand({
+            FunctionName: "kept-target",
+            Role: TEST_ROLE,
+            Runtime: "nodejs22.x",
+            Handler: "index.handler",
+            Code: { ZipFile: handlerZip({ "index.mjs": `export const handler = async (e) => { for (const r of e.Records) console.log("kept", r.body); return {}; };` }) },
+          }),
+        );
+        uuid = (await l.send(new CreateEventSourceMappingCommand({ FunctionName: "kept-target", EventSourceArn: arn, Tags: { k: "v" } }))).UUID!;
+        l.destroy();
+        q.destroy();
+      } finally {
+        await first.stop();
+        first = undefined;
+      }
+      const second = await startCloud({ port: 0, iam: false, stateDir });
+      const l = new LambdaClient(localClientConfig(second.url));
+      const q = new SQSClient(localClientConfig(second.url));
+      const w = new CloudWatchLogsClient(localClientConfig(second.url));
+      try {
+        const got = await l.send(new GetEventSourceMappingCommand({ UUID: uuid }));
+        expect(got).toMatchObject({ UUID: uuid, State: "Enabled", FunctionArn: "arn:aws:lambda:us-east-1:000000000000:function:kept-target" });
+        expect((await l.send(new ListTagsCommand({ Resource: got.EventSourceMappingArn }))).Tags).toEqual({ k: "v" });
+        const { QueueUrl } = await q.send(new CreateQueueCommand({ QueueName: "kept-source" }));
+        await q.send(new SendMessageCommand({ QueueUrl, MessageBody: "after-restart" }));
+        const events = await until(async () => {
+          const out = await w.send(new FilterLogEventsCommand({ logGroupName: "/aws/lambda/kept-target", filterPattern: "after-restart" })).catch(() => undefined);
+          return out?.events?.length ? out.events : undefined;
+        });
+        expect(events[0]?.message).toMatch(/kept after-restart/);
+      } finally {
+        for (const c of [l, q, w]) c.destroy();
+        await second.stop();
+      }
+    } finally {
+      await rm(stateDir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

@@ -2,6 +2,8 @@ import { AwsError } from "../core/aws-error.js";
 import type { EventSourceMappingDirectory } from "../lambda/api.js";
 import { mappingArn, type MappingInput, type SqsEventSourceMappings } from "./sqs-mappings.js";
 
+type SavedMapping = Required<Omit<MappingInput, "origin">>;
+
 const invalid = (message: string) => new AwsError("InvalidParameterValueException", message);
 
 function optionalNumber(body: Record<string, unknown>, name: string): number | undefined {
@@ -58,6 +60,7 @@ export function lambdaApiMappings(mappings: SqsEventSourceMappings, functionArnO
         functionResponseTypes: responseTypes(body),
         enabled: body.Enabled === undefined ? undefined : body.Enabled === true,
         tags: body.Tags && typeof body.Tags === "object" ? (body.Tags as Record<string, string>) : undefined,
+        origin: "api",
       };
       return mappings.describe(mappings.create(input));
     },
@@ -78,6 +81,27 @@ export function lambdaApiMappings(mappings: SqsEventSourceMappings, functionArnO
       const out = { ...describe(uuid), State: "Deleting" };
       mappings.delete(uuid);
       return out;
+    },
+    // Stack mappings come back with their stack; these are the ones made through the API.
+    snapshot: (): SavedMapping[] =>
+      mappings
+        .list()
+        .filter((m) => m.origin === "api")
+        .map((m) => ({
+          uuid: m.uuid,
+          functionArn: m.functionArn,
+          eventSourceArn: m.eventSourceArn,
+          batchSize: m.batchSize,
+          maximumBatchingWindowInSeconds: m.maximumBatchingWindowInSeconds,
+          functionResponseTypes: m.functionResponseTypes,
+          enabled: m.enabled,
+          tags: m.tags,
+        })),
+    restore(state) {
+      if (!Array.isArray(state)) return;
+      for (const saved of state as SavedMapping[]) {
+        if (!mappings.get(saved.uuid)) mappings.create({ ...saved, origin: "api" });
+      }
     },
     tagsOf(arn) {
       const m = mappings.list().find((x) => mappingArn(x) === arn);

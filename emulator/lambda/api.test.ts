@@ -40,6 +40,8 @@ beforeAll(async () => {
       update: () => ({}),
       delete: () => ({}),
       tagsOf: () => undefined,
+      snapshot: () => [],
+      restore: () => undefined,
     },
   });
   server = createServer(createRouter({ services: [service], fallbackHost: () => "127.0.0.1" }));

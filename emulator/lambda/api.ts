@@ -20,6 +20,10 @@ export interface EventSourceMappingDirectory {
   delete(uuid: string): Record<string, unknown>;
   /** a mapping's own tag map by its EventSourceMappingArn, changed in place */
   tagsOf(arn: string): Record<string, string> | undefined;
+  /** mappings made through this API, for the state dir (a stack's come back with the stack) */
+  snapshot(): unknown;
+  /** after the functions and the queues are back */
+  restore(state: unknown): void;
 }
 
 export interface LambdaServiceOptions {
@@ -311,8 +315,11 @@ export function createLambdaService(options: LambdaServiceOptions): Service {
       }
     },
     status: () => ({ functions: registry.list().length }),
-    snapshot: () => registry.snapshot(),
-    restore: (state) => registry.restore(state),
+    snapshot: () => ({ ...registry.snapshot(), eventSourceMappings: options.eventSourceMappings.snapshot() }),
+    restore: (state) => {
+      registry.restore(state);
+      options.eventSourceMappings.restore((state as { eventSourceMappings?: unknown } | undefined)?.eventSourceMappings);
+    },
     close: () => registry.close(),
   };
 }

@@ -81,7 +81,7 @@ export async function startCloud(opts: CloudOptions): Promise<Cloud> {
   });
   const ses = createSes({ accountId });
   const logs = createLogs({ accountId, region, lambdaLogs: lambda.logs });
-  const system = createSystem({ accountId, region, cloudUrl, lambda, iam, sqs: sqs.model, sns: sns.model, ses: ses.model, onError });
+  const system = createSystem({ accountId, region, cloudUrl, lambda, iam, sqs: sqs.model, sns: sns.model, ses: ses.model, logs: logs.model, onError });
   const guard = (s: Service) =>
     withIamCheck(s, {
       iam,

@@ -62,6 +62,8 @@ function config(endpoint: string, zipPath: string): unknown {
       },
       aws_ses_email_identity: { sender: { email: "tf@movies.example" } },
       aws_ses_configuration_set: { set: { name: "tf-set" } },
+      aws_sesv2_email_identity: { v2: { email_identity: "tf-v2@movies.example", tags } },
+      aws_sesv2_configuration_set: { v2: { configuration_set_name: "tf-v2-set", tags } },
       aws_cloudwatch_log_group: { fn: { name: "/aws/lambda/tf-fn", retention_in_days: 7, tags } },
       aws_lambda_function: {
         fn: {
@@ -77,6 +79,9 @@ function config(endpoint: string, zipPath: string): unknown {
           tags,
           depends_on: ["aws_cloudwatch_log_group.fn"],
         },
+      },
+      aws_lambda_permission: {
+        from_topic: { statement_id: "sns", action: "lambda:InvokeFunction", function_name: "${aws_lambda_function.fn.function_name}", principal: "sns.amazonaws.com", source_arn: "${aws_sns_topic.topic.arn}" },
       },
       aws_lambda_event_source_mapping: {
         queue: { function_name: "${aws_lambda_function.fn.arn}", event_source_arn: "${aws_sqs_queue.queue.arn}", batch_size: 5, function_response_types: ["ReportBatchItemFailures"] },
@@ -114,11 +119,15 @@ describe.skipIf(missing)("real Terraform against the embedded cloud's services",
         expect(cloud.lambda.list().map((f) => f.FunctionName)).toEqual(["tf-fn"]);
         expect(cloud.system.mappings.list()).toHaveLength(1);
         expect(cloud.models.logs.group("us-east-1", "/aws/lambda/tf-fn")?.retentionInDays).toBe(7);
+        expect(cloud.lambda.policy("tf-fn")?.Statement.map((st) => st.Sid)).toEqual(["sns"]);
+        expect(cloud.models.ses.identity("us-east-1", "tf-v2@movies.example")?.tags).toEqual({ app: "movies", tier: "test" });
         expect(await terraform.plan()).toEqual({ changes: false });
         await terraform.destroy();
         expect(cloud.lambda.list()).toEqual([]);
         expect(cloud.system.mappings.list()).toEqual([]);
         expect(cloud.models.logs.group("us-east-1", "/aws/lambda/tf-fn")).toBeUndefined();
+        expect(cloud.models.ses.listIdentities("us-east-1")).toEqual([]);
+        expect(cloud.models.ses.listConfigurationSets("us-east-1")).toEqual([]);
       } catch (err) {
         throw new Error(`${(err as Error).message}\n--- terraform said ---\n${progress.slice(-60).join("\n")}`);
       }

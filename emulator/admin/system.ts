@@ -10,6 +10,7 @@ import { createLambdaService } from "../lambda/api.js";
 import { lambdaApiMappings } from "../event-sources/mapping-api.js";
 import type { FunctionRegistry } from "../lambda/functions.js";
 import type { ResourceProviders } from "../stack/engine.js";
+import type { LogsModel } from "../logs/model.js";
 import type { SesModel } from "../ses/model.js";
 import type { DeliveryGuard } from "../sns/delivery.js";
 import type { SnsModel } from "../sns/model.js";
@@ -26,6 +27,7 @@ export interface SystemOptions {
   sqs: SqsModel;
   sns: SnsModel;
   ses: SesModel;
+  logs: LogsModel;
   onError: (err: unknown) => void;
 }
 
@@ -112,7 +114,7 @@ export function createSystem(opts: SystemOptions): System {
         iam: opts.iam,
         dynamodb: () =>
           (dynamodb ??= new DynamoDBClient({ endpoint: opts.cloudUrl(), region: opts.region, credentials: { accessKeyId: "stack-engine", secretAccessKey: "stack-engine" } })),
-        logGroups: new Map(),
+        logs: opts.logs,
       });
     })());
   const stacks = new StackStore({ providers: loadProviders, accountId: opts.accountId, region: opts.region });

@@ -146,7 +146,7 @@ const describeLogGroups: LogsOperation = (model, input, ctx) => {
   const limit = int(input, "limit", 1, 50) ?? 50;
   const groups = model
     .listGroups(ctx.region)
-    .filter((g) => (prefix === undefined || g.name.startsWith(prefix)) && (pattern === undefined || g.name.toLowerCase().includes(pattern.toLowerCase())));
+    .filter((g) => (prefix === undefined || g.name.startsWith(prefix)) && (pattern === undefined || g.name.includes(pattern)));
   const { items, next } = page(groups, limit, str(input, "nextToken"));
   return { logGroups: items.map((g) => describeGroup(model, g)), ...(next ? { nextToken: next } : {}) };
 };

@@ -85,9 +85,10 @@ export function groupArn(model: LogsModel, group: LogGroup): string {
 /** `arn:aws:logs:<region>:<account>:log-group:<name>[:*]`: the group TagResource & co. act on. */
 function groupByArn(model: LogsModel, input: Input, ctx: CallContext): LogGroup {
   const arn = str(input, "resourceArn", true);
-  const m = /^arn:aws[\w-]*:logs:([^:]+):(\d{12}):log-group:([^:]+)(?::\*)?$/.exec(arn);
+  // An empty account is the caller's, as in ARNs Terraform builds with skip_requesting_account_id.
+  const m = /^arn:aws[\w-]*:logs:([^:]+):(\d{12}|):log-group:([^:]+)(?::\*)?$/.exec(arn);
   if (!m) throw invalid(`${arn} is not a log group ARN (arn:aws:logs:<region>:<account>:log-group:<name>)`);
-  const group = m[2] === ctx.accountId ? model.group(m[1]!, m[3]!) : undefined;
+  const group = m[2] === ctx.accountId || m[2] === "" ? model.group(m[1]!, m[3]!) : undefined;
   if (!group) throw new AwsError("ResourceNotFoundException", `The specified resource does not exist: ${arn}`);
   return group;
 }

@@ -91,7 +91,8 @@ export function getConfigurationSetV2(model: SesModel, ctx: CallContext, name: s
   if (!set) throw notFound(`Configuration set <${name}> does not exist.`);
   return {
     ConfigurationSetName: set.name,
-    DeliveryOptions: { TlsPolicy: (set.tlsPolicy ?? "Optional").toUpperCase() },
+    // only when set, as AWS answers (Terraform sees a block that was never configured otherwise)
+    ...(set.tlsPolicy ? { DeliveryOptions: { TlsPolicy: set.tlsPolicy.toUpperCase() } } : {}),
     ReputationOptions: { ReputationMetricsEnabled: set.reputationMetricsEnabled ?? false },
     SendingOptions: { SendingEnabled: set.sendingEnabled ?? true },
     Tags: Object.entries(set.tags ?? {}).map(([Key, Value]) => ({ Key, Value })),

@@ -67,10 +67,11 @@ export function listEmailIdentities(model: SesModel, ctx: CallContext): { EmailI
 
 /** `arn:aws:ses:<region>:<account>:identity/<name>` or `...:configuration-set/<name>`: the object holding its tags. */
 function taggable(model: SesModel, ctx: CallContext, arn: string | undefined): { tags?: Record<string, string> } {
-  const m = /^arn:aws[\w-]*:ses:([^:]+):(\d{12}):(identity|configuration-set)\/(.+)$/.exec(arn ?? "");
+  // An empty account is the caller's: Terraform builds these ARNs itself and leaves it out with skip_requesting_account_id.
+  const m = /^arn:aws[\w-]*:ses:([^:]+):(\d{12}|):(identity|configuration-set)\/(.+)$/.exec(arn ?? "");
   if (!m) throw bad(`ResourceArn ${arn ?? "(missing)"} is not an SES identity or configuration set ARN.`);
   const [, region, account, kind, name] = m;
-  const target = account === ctx.accountId ? (kind === "identity" ? model.identity(region!, name!) : model.configurationSet(region!, name!)) : undefined;
+  const target = account === ctx.accountId || account === "" ? (kind === "identity" ? model.identity(region!, name!) : model.configurationSet(region!, name!)) : undefined;
   if (!target) throw notFound(`Resource ${arn} does not exist.`);
   return target;
 }

@@ -48,6 +48,8 @@ const cleanEnv = {
   AWS_DEFAULT_REGION: "us-east-1",
   AWS_CONFIG_FILE: "/dev/null",
   AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
+  // no __pycache__ beside the checks in the worktree
+  PYTHONDONTWRITEBYTECODE: "1",
 };
 
 function run(cmd: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {

@@ -8,6 +8,7 @@ import { createRouter, DEFAULT_ACCOUNT_ID } from "./core/router.js";
 import type { Service, SqsDelivery } from "./core/service.js";
 import { restoreServices, SnapshotWriter } from "./core/state-files.js";
 import { createDynamoDb } from "./dynamodb/index.js";
+import { createLogs, type LogsModel } from "./logs/index.js";
 import { createSes } from "./ses/index.js";
 import type { SesModel } from "./ses/model.js";
 import { createSns, type SnsModel } from "./sns/index.js";
@@ -54,7 +55,7 @@ export interface Cloud {
   /** SQS delivery for fan-out (SNS, Lambda) */
   sqs: SqsDelivery;
   /** in-process access to service state, for the Lambda runtime and stack loader */
-  models: { sqs: SqsModel; sns: SnsModel; ses: SesModel };
+  models: { sqs: SqsModel; sns: SnsModel; ses: SesModel; logs: LogsModel };
   /** Lambda functions, API Gateway, event source mappings, applied stacks */
   lambda: FunctionRegistry;
   iam: PrincipalRegistry;
@@ -89,7 +90,8 @@ export async function startCloud(opts: CloudOptions): Promise<Cloud> {
     guard: queuePolicyGuard(sqs.delivery, iam, onError),
   });
   const ses = createSes({ accountId, mailboxLimit: keep.mailboxMessages });
-  const system = createSystem({ accountId, region, cloudUrl, lambda, iam, sqs: sqs.model, sns: sns.model, ses: ses.model, onError, apiRequestLimit: keep.apiRequests });
+  const logs = createLogs({ accountId, region, lambdaLogs: lambda.logs });
+  const system = createSystem({ accountId, region, cloudUrl, lambda, iam, sqs: sqs.model, sns: sns.model, ses: ses.model, logs: logs.model, onError, apiRequestLimit: keep.apiRequests });
   const guard = (s: Service) =>
     withIamCheck(s, {
       iam,
@@ -98,7 +100,7 @@ export async function startCloud(opts: CloudOptions): Promise<Cloud> {
     });
   const [lambdaService, ...otherSystemServices] = system.services;
   const services: Service[] = [guard(dynamodb.service), guard(sqs.service), guard(sns.service), guard(ses.service), createSts({ accountId }).service];
-  services.push(guard(lambdaService!), ...otherSystemServices.map((s) => (s.name === "apigateway" ? guard(s) : s)));
+  services.push(guard(lambdaService!), ...otherSystemServices.map((s) => (s.name === "apigateway" ? guard(s) : s)), guard(logs.service));
 
   let writer: SnapshotWriter | undefined;
   if (stateDir) {
@@ -161,7 +163,7 @@ export async function startCloud(opts: CloudOptions): Promise<Cloud> {
     stateDir,
     services: Object.fromEntries(services.map((s) => [s.name, s])),
     sqs: sqs.delivery,
-    models: { sqs: sqs.model, sns: sns.model, ses: ses.model },
+    models: { sqs: sqs.model, sns: sns.model, ses: ses.model, logs: logs.model },
     lambda,
     iam,
     system,

@@ -73,7 +73,7 @@ describe("SQS queues through the SDK v3 client", () => {
       DelaySeconds: "2",
       MessageRetentionPeriod: "345600",
       ReceiveMessageWaitTimeSeconds: "0",
-      MaximumMessageSize: "262144",
+      MaximumMessageSize: "1048576",
       ApproximateNumberOfMessages: "0",
       ApproximateNumberOfMessagesNotVisible: "0",
       ApproximateNumberOfMessagesDelayed: "0",
@@ -345,16 +345,23 @@ describe("SQS errors as the SDK v3 surfaces them", () => {
     await sqs.send(new PurgeQueueCommand({ QueueUrl: url }));
   });
 
-  it("InvalidParameterValue for a message over 256 KiB, counting its attributes", async () => {
-    const tooBig = await rejection<SqsError>(sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "x".repeat(262_145) })));
+  it("accepts 256 KiB + 1 byte and rejects over 1 MiB (the default MaximumMessageSize since 2025), counting attributes", async () => {
+    await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "x".repeat(262_145) }));
+    const tooBig = await rejection<SqsError>(sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "x".repeat(1_048_577) })));
     expect(tooBig.name).toBe("InvalidParameterValue");
-    expect(tooBig.message).toMatch(/shorter than 262144 bytes/);
+    expect(tooBig.message).toMatch(/shorter than 1048576 bytes/);
     const withAttrs = await rejection<SqsError>(
-      sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "x".repeat(262_140), MessageAttributes: { k: { DataType: "String", StringValue: "v" } } })),
+      sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "x".repeat(1_048_572), MessageAttributes: { k: { DataType: "String", StringValue: "v" } } })),
     );
     expect(withAttrs.name).toBe("InvalidParameterValue");
-    await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "x".repeat(262_144) }));
+    await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "x".repeat(1_048_576) }));
     await sqs.send(new PurgeQueueCommand({ QueueUrl: url }));
+  });
+
+  it("a queue's own MaximumMessageSize still applies", async () => {
+    const small = await newQueue({ MaximumMessageSize: "262144" });
+    const err = await rejection<SqsError>(sqs.send(new SendMessageCommand({ QueueUrl: small, MessageBody: "x".repeat(262_145) })));
+    expect(err.message).toMatch(/shorter than 262144 bytes/);
   });
 
   it("InvalidMessageContents for characters SQS does not accept", async () => {
@@ -398,7 +405,7 @@ describe("SQS errors as the SDK v3 surfaces them", () => {
     const badId = await rejection<SqsError>(sqs.send(new SendMessageBatchCommand({ QueueUrl: url, Entries: [{ Id: "no spaces!", MessageBody: "x" }] })));
     expect(badId.name).toBe("InvalidBatchEntryId");
     const long = await rejection<SqsError>(
-      sqs.send(new SendMessageBatchCommand({ QueueUrl: url, Entries: [0, 1].map((i) => ({ Id: `e${i}`, MessageBody: "x".repeat(140_000) })) })),
+      sqs.send(new SendMessageBatchCommand({ QueueUrl: url, Entries: [0, 1].map((i) => ({ Id: `e${i}`, MessageBody: "x".repeat(540_000) })) })),
     );
     expect(long.name).toBe("BatchRequestTooLong");
     expect(await receiveAll(url)).toEqual([]);

@@ -22,22 +22,34 @@ export function registerLogs(program: Command): void {
         if (fn && !names[fn]) throw usageError(`unknown function "${fn}"`, `use one of: ${Object.keys(names).join(", ")}`);
         const abort = new AbortController();
         const release = onStopSignal(() => abort.abort());
-        const { cloudLogs, cloudWatchLogs } = await import("../logs.js");
-        let events;
+        // One path for every target: the CloudWatch Logs API (the embedded cloud serves it too).
+        const { cloudWatchLogs } = await import("../logs.js");
+        let config = sdkConfig(settings, rec);
         if (settings.target === "local") {
           const cloud = cloudUrl(settings) ?? rec.endpoint;
           if (!cloud) throw unavailable("the embedded cloud is not running", "start it with `movies up`");
-          events = cloudLogs(cloud, { fn: fn ? names[fn] : undefined, since, follow: Boolean(flags.follow), signal: abort.signal });
-        } else {
-          const picked = fn ? { [fn]: names[fn]! } : names;
-          const groups = Object.fromEntries(Object.entries(picked).map(([k, v]) => [k, `/aws/lambda/${v}`]));
-          events = cloudWatchLogs(sdkConfig(settings, rec), groups, { since, follow: Boolean(flags.follow), signal: abort.signal });
+          config = { ...config, endpoint: cloud };
         }
+        const picked = fn ? { [fn]: names[fn]! } : names;
+        const groups = Object.fromEntries(Object.values(picked).map((name) => [name, `/aws/lambda/${name}`]));
+        const events = cloudWatchLogs(config, groups, {
+          since,
+          follow: Boolean(flags.follow),
+          signal: abort.signal,
+          // the embedded cloud answers in a millisecond; AWS throttles FilterLogEvents at a few calls a second per account
+          pollMs: settings.target === "local" ? 500 : 2000,
+        });
         try {
           for await (const e of events) {
             if (flags.json) io.data(e, true);
             else io.line(`${io.paint("gray", new Date(e.timestamp).toISOString())} ${io.paint("cyan", e.function)} ${e.message}`);
           }
+        } catch (e) {
+          const code = (e as { code?: string }).code;
+          if (settings.target === "local" && (code === "ECONNREFUSED" || code === "ECONNRESET")) {
+            throw unavailable(`the embedded cloud does not answer at ${(config as { endpoint?: string }).endpoint}`, "start it with `movies up`");
+          }
+          throw e;
         } finally {
           release();
         }

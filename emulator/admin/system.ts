@@ -7,8 +7,10 @@ import { SqsEventSourceMappings } from "../event-sources/sqs-mappings.js";
 import { queueAcceptsFromTopic } from "../iam/queue-policy.js";
 import type { PrincipalRegistry, RegistrySnapshot } from "../iam/principals.js";
 import { createLambdaService } from "../lambda/api.js";
+import { lambdaApiMappings } from "../event-sources/mapping-api.js";
 import type { FunctionRegistry } from "../lambda/functions.js";
 import type { ResourceProviders } from "../stack/engine.js";
+import type { LogsModel } from "../logs/model.js";
 import type { SesModel } from "../ses/model.js";
 import type { DeliveryGuard } from "../sns/delivery.js";
 import type { SnsModel } from "../sns/model.js";
@@ -25,6 +27,7 @@ export interface SystemOptions {
   sqs: SqsModel;
   sns: SnsModel;
   ses: SesModel;
+  logs: LogsModel;
   onError: (err: unknown) => void;
   /** API requests kept for `/_movies/api-requests` (default 1,000) */
   apiRequestLimit?: number;
@@ -118,20 +121,14 @@ export function createSystem(opts: SystemOptions): System {
         iam: opts.iam,
         dynamodb: () =>
           (dynamodb ??= new DynamoDBClient({ endpoint: opts.cloudUrl(), region: opts.region, credentials: { accessKeyId: "stack-engine", secretAccessKey: "stack-engine" } })),
-        logGroups: new Map(),
+        logs: opts.logs,
       });
     })());
   const stacks = new StackStore({ providers: loadProviders, accountId: opts.accountId, region: opts.region });
 
   const lambdaApi = createLambdaService({
     registry: opts.lambda,
-    eventSourceMappings: {
-      list: (filter) => mappings.list(filter).map((m) => mappings.describe(m)),
-      get: (uuid) => {
-        const m = mappings.get(uuid);
-        return m ? mappings.describe(m) : undefined;
-      },
-    },
+    eventSourceMappings: lambdaApiMappings(mappings, (ref) => opts.lambda.get(ref).FunctionArn),
   });
   // The registry forgets its functions when closed, and the cloud writes its last snapshots after closing services.
   let closedSnapshot: unknown;

@@ -3,8 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   ConditionalCheckFailedException,
   CreateTableCommand,
+  DescribeContinuousBackupsCommand,
   DescribeTimeToLiveCommand,
   DynamoDBClient,
+  ListTagsOfResourceCommand,
+  PutItemCommand,
+  UpdateContinuousBackupsCommand,
+  UpdateItemCommand,
+  DeleteItemCommand,
   GetItemCommand,
   ResourceNotFoundException,
   TransactionCanceledException,
@@ -280,5 +286,49 @@ describe("DynamoDB ARNs", () => {
       c.destroy();
       await other.stop();
     }
+  });
+});
+
+describe("DynamoDB table settings and conditional writes", () => {
+  it("keeps Tags given to CreateTable", async () => {
+    const out = await client.send(
+      new CreateTableCommand({
+        TableName: "tagged",
+        BillingMode: "PAY_PER_REQUEST",
+        KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
+        AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
+        Tags: [{ Key: "app", Value: "movies" }],
+      }),
+    );
+    const tags = await client.send(new ListTagsOfResourceCommand({ ResourceArn: out.TableDescription!.TableArn }));
+    expect(tags.Tags).toEqual([{ Key: "app", Value: "movies" }]);
+  });
+
+  it("describes and updates point-in-time recovery", async () => {
+    await createTable("pitr");
+    const before = await client.send(new DescribeContinuousBackupsCommand({ TableName: "pitr" }));
+    expect(before.ContinuousBackupsDescription?.PointInTimeRecoveryDescription?.PointInTimeRecoveryStatus).toBe("DISABLED");
+    await client.send(new UpdateContinuousBackupsCommand({ TableName: "pitr", PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true, RecoveryPeriodInDays: 7 } }));
+    const after = await client.send(new DescribeContinuousBackupsCommand({ TableName: "pitr" }));
+    expect(after.ContinuousBackupsDescription?.PointInTimeRecoveryDescription).toMatchObject({ PointInTimeRecoveryStatus: "ENABLED", RecoveryPeriodInDays: 7 });
+    const missing = await rejection(client.send(new DescribeContinuousBackupsCommand({ TableName: "no-such-table" })));
+    expect(missing).toBeInstanceOf(ResourceNotFoundException);
+  });
+
+  it("returns the old item in ConditionalCheckFailedException when asked with ALL_OLD", async () => {
+    await createTable("cond-old");
+    await client.send(new PutItemCommand({ TableName: "cond-old", Item: { pk: { S: "a" }, v: { N: "1" } } }));
+    const condition = { ConditionExpression: "attribute_not_exists(pk)", ReturnValuesOnConditionCheckFailure: "ALL_OLD" as const };
+    const put = await rejection(client.send(new PutItemCommand({ TableName: "cond-old", Item: { pk: { S: "a" }, v: { N: "2" } }, ...condition })));
+    expect(put).toBeInstanceOf(ConditionalCheckFailedException);
+    expect((put as ConditionalCheckFailedException).Item).toEqual({ pk: { S: "a" }, v: { N: "1" } });
+    const update = await rejection(
+      client.send(new UpdateItemCommand({ TableName: "cond-old", Key: { pk: { S: "a" } }, UpdateExpression: "SET v = :v", ExpressionAttributeValues: { ":v": { N: "3" } }, ...condition })),
+    );
+    expect((update as ConditionalCheckFailedException).Item).toEqual({ pk: { S: "a" }, v: { N: "1" } });
+    const del = await rejection(client.send(new DeleteItemCommand({ TableName: "cond-old", Key: { pk: { S: "a" } }, ...condition })));
+    expect((del as ConditionalCheckFailedException).Item).toEqual({ pk: { S: "a" }, v: { N: "1" } });
+    const without = await rejection(client.send(new PutItemCommand({ TableName: "cond-old", Item: { pk: { S: "a" } }, ConditionExpression: "attribute_not_exists(pk)" })));
+    expect((without as ConditionalCheckFailedException).Item).toBeUndefined();
   });
 });

@@ -10,6 +10,8 @@ import { sendDynamoError } from "./errors.js";
 import { RwLock } from "./rw-lock.js";
 import { createTransactions } from "./transactions.js";
 import { createTtl } from "./ttl.js";
+import { teachConditionCheckItem } from "./condition-check-item.js";
+import { createTableSettings } from "./table-settings.js";
 
 export interface DynamoDbOptions {
   /** account in table ARNs (default 000000000000) */
@@ -45,17 +47,23 @@ export async function createDynamoDb(opts: DynamoDbOptions = {}): Promise<Dynamo
     path = join(opts.stateDir, "dynamodb");
     await mkdir(path, { recursive: true });
   }
+  teachConditionCheckItem();
   const backend: DynaliteBackend = await startDynalite({ path, accountId: opts.accountId ?? "000000000000", region: opts.region ?? "us-east-1" });
   const lock = new RwLock();
   const transactions = createTransactions(backend, lock);
   const ttl = createTtl(backend, lock, opts.onError ?? (() => undefined));
   ttl.start(opts.ttlSweepMs ?? 1000);
+  const settings = createTableSettings(backend);
 
   const extras = new Map<string, ExtraOperation>([
     ["TransactWriteItems", transactions.transactWriteItems],
     ["TransactGetItems", transactions.transactGetItems],
     ["UpdateTimeToLive", ttl.updateTimeToLive],
     ["DescribeTimeToLive", ttl.describeTimeToLive],
+    // CreateTable is read here only to keep its Tags; every item operation still streams to dynalite.
+    ["CreateTable", settings.createTable],
+    ["DescribeContinuousBackups", settings.describeContinuousBackups],
+    ["UpdateContinuousBackups", settings.updateContinuousBackups],
   ]);
 
   const service: Service = {
@@ -75,8 +83,11 @@ export async function createDynamoDb(opts: DynamoDbOptions = {}): Promise<Dynamo
       }
       handOverToDynalite(backend.handle, req, res, ctx, lock);
     },
-    snapshot: () => ttl.snapshot(),
-    restore: (state) => ttl.restore(state),
+    snapshot: () => ({ ...ttl.snapshot(), ...settings.snapshot() }),
+    restore: (state) => {
+      ttl.restore(state);
+      settings.restore(state);
+    },
     status: () => ({ storage: path ? `leveldb:${path}` : "memory", ttlTables: ttl.enabledCount() }),
     async close() {
       await ttl.stop();

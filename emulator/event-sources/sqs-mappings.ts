@@ -11,6 +11,11 @@ export interface MappingInput {
   maximumBatchingWindowInSeconds?: number;
   functionResponseTypes?: string[];
   enabled?: boolean;
+  tags?: Record<string, string>;
+  /** who made it: "stack" mappings are re-created from the applied stack on start, "api" ones from the Lambda API's state */
+  origin?: "stack" | "api";
+  /** kept across a restart */
+  uuid?: string;
 }
 
 export interface Mapping {
@@ -23,6 +28,14 @@ export interface Mapping {
   enabled: boolean;
   lastModified: number;
   lastProcessingResult: string;
+  tags: Record<string, string>;
+  origin: "stack" | "api";
+}
+
+/** `arn:aws:lambda:<region>:<account>:event-source-mapping:<uuid>`, in the function's region and account. */
+export function mappingArn(m: Pick<Mapping, "functionArn" | "uuid">): string {
+  const [, partition, , region, account] = m.functionArn.split(":");
+  return `arn:${partition ?? "aws"}:lambda:${region}:${account}:event-source-mapping:${m.uuid}`;
 }
 
 export interface MappingInvoker {
@@ -51,13 +64,14 @@ export class SqsEventSourceMappings {
   constructor(private readonly opts: SqsMappingsOptions) {}
 
   create(input: MappingInput): Mapping {
-    if (!this.opts.sqs.queueByArn(input.eventSourceArn)) throw new AwsError("InvalidParameterValueException", `Error occurred while ReceiveMessage. SQS Error Code: AWS.SimpleQueueService.NonExistentQueue. The queue ${input.eventSourceArn} does not exist.`);
+    // A restored mapping keeps polling a queue deleted since, reporting the failure, as a mapping on AWS does.
+    if (!input.uuid && !this.opts.sqs.queueByArn(input.eventSourceArn)) throw new AwsError("InvalidParameterValueException", `Error occurred while ReceiveMessage. SQS Error Code: AWS.SimpleQueueService.NonExistentQueue. The queue ${input.eventSourceArn} does not exist.`);
     const batchSize = input.batchSize ?? 10;
     const window = input.maximumBatchingWindowInSeconds ?? 0;
     if (batchSize < 1 || batchSize > 10_000) throw new AwsError("InvalidParameterValueException", "BatchSize must be between 1 and 10000");
     if (batchSize > 10 && window < 1) throw new AwsError("InvalidParameterValueException", "Maximum batch window in seconds must be greater than 0 if maximum batch size is greater than 10");
     const mapping: Mapping = {
-      uuid: randomUUID(),
+      uuid: input.uuid ?? randomUUID(),
       functionArn: input.functionArn,
       eventSourceArn: input.eventSourceArn,
       batchSize,
@@ -66,6 +80,8 @@ export class SqsEventSourceMappings {
       enabled: input.enabled ?? true,
       lastModified: Date.now(),
       lastProcessingResult: "No records processed",
+      tags: { ...(input.tags ?? {}) },
+      origin: input.origin ?? "stack",
     };
     this.mappings.set(mapping.uuid, mapping);
     if (mapping.enabled) this.start(mapping);
@@ -115,6 +131,7 @@ export class SqsEventSourceMappings {
       State: m.enabled ? "Enabled" : "Disabled",
       StateTransitionReason: "USER_INITIATED",
       FunctionResponseTypes: m.functionResponseTypes,
+      EventSourceMappingArn: mappingArn(m),
     };
   }
 

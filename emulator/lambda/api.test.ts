@@ -36,6 +36,12 @@ beforeAll(async () => {
           ? [{ UUID: "m-1", FunctionArn: filter.functionArn, EventSourceArn: "arn:aws:sqs:us-east-1:000000000000:q", BatchSize: 10, State: "Enabled" }]
           : [],
       get: () => undefined,
+      create: () => ({}),
+      update: () => ({}),
+      delete: () => ({}),
+      tagsOf: () => undefined,
+      snapshot: () => [],
+      restore: () => undefined,
     },
   });
   server = createServer(createRouter({ services: [service], fallbackHost: () => "127.0.0.1" }));

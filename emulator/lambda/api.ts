@@ -13,11 +13,22 @@ export interface EventSourceMappingDirectory {
   /** mappings in the Lambda API's shape (UUID, EventSourceArn, FunctionArn, State, BatchSize...) */
   list(filter: { functionArn?: string; eventSourceArn?: string }): Record<string, unknown>[];
   get(uuid: string): Record<string, unknown> | undefined;
+  /** CreateEventSourceMapping's body in, the mapping out */
+  create(body: Record<string, unknown>): Record<string, unknown>;
+  update(uuid: string, body: Record<string, unknown>): Record<string, unknown>;
+  /** the mapping as it was, in state Deleting */
+  delete(uuid: string): Record<string, unknown>;
+  /** a mapping's own tag map by its EventSourceMappingArn, changed in place */
+  tagsOf(arn: string): Record<string, string> | undefined;
+  /** mappings made through this API, for the state dir (a stack's come back with the stack) */
+  snapshot(): unknown;
+  /** after the functions and the queues are back */
+  restore(state: unknown): void;
 }
 
 export interface LambdaServiceOptions {
   registry: FunctionRegistry;
-  eventSourceMappings?: EventSourceMappingDirectory;
+  eventSourceMappings: EventSourceMappingDirectory;
 }
 
 /** Where the cloud serves a function's zip (GetFunction's Code.Location) and its logs for the CLI. */
@@ -26,7 +37,9 @@ export const LOGS_PATH_PREFIX = "/_movies/lambda/logs/";
 
 const FUNCTIONS = /^\/2015-03-31\/functions\/?$/;
 const FUNCTION = /^\/2015-03-31\/functions\/([^/]+)\/?$/;
-const FUNCTION_PART = /^\/2015-03-31\/functions\/([^/]+)\/(invocations|configuration|code|policy)\/?$/;
+const FUNCTION_PART = /^\/2015-03-31\/functions\/([^/]+)\/(invocations|configuration|code|policy|versions)\/?$/;
+const CODE_SIGNING = /^\/2020-06-30\/functions\/([^/]+)\/code-signing-config\/?$/;
+const TAGS = /^\/2017-03-31\/tags\/(.+?)\/?$/;
 const POLICY_STATEMENT = /^\/2015-03-31\/functions\/([^/]+)\/policy\/([^/]+)\/?$/;
 const EVENT_INVOKE_CONFIG = /^\/2019-09-25\/functions\/([^/]+)\/event-invoke-config\/?$/;
 const CONCURRENCY = /^\/(2017-10-31|2019-09-30)\/functions\/([^/]+)\/concurrency\/?$/;
@@ -93,6 +106,8 @@ export function createLambdaService(options: LambdaServiceOptions): Service {
       const part = m[2];
       if (part === "invocations" && method === "POST") return invoke(req, res, r, name);
       if (part === "configuration" && method === "GET") return send(res, ctx, 200, registry.get(name));
+      // Only $LATEST exists: nothing is ever published.
+      if (part === "versions" && method === "GET") return send(res, ctx, 200, { Versions: [registry.get(name)] });
       if (part === "configuration" && method === "PUT") {
         const body = await readJsonBody(req);
         return send(res, ctx, 200, registry.updateConfiguration(name, body as FunctionSettings, body.RevisionId as string | undefined));
@@ -115,6 +130,11 @@ export function createLambdaService(options: LambdaServiceOptions): Service {
         return send(res, ctx, 200, { Policy: JSON.stringify(policy), RevisionId: registry.get(name).RevisionId });
       }
     }
+    if ((m = CODE_SIGNING.exec(path)) && method === "GET") {
+      // No code signing configs exist in the embedded cloud; AWS answers an unsigned function with an empty ARN.
+      return send(res, ctx, 200, { CodeSigningConfigArn: "", FunctionName: registry.get(decodeURIComponent(m[1])).FunctionName });
+    }
+    if ((m = TAGS.exec(path))) return tags(req, res, r, ctx, decodeURIComponent(m[1]));
     if ((m = POLICY_STATEMENT.exec(path)) && method === "DELETE") {
       registry.removePermission(decodeURIComponent(m[1]), decodeURIComponent(m[2]));
       return send(res, ctx, 204);
@@ -182,14 +202,22 @@ export function createLambdaService(options: LambdaServiceOptions): Service {
         return send(res, ctx, 200, reserved === undefined ? {} : { ReservedConcurrentExecutions: reserved });
       }
     }
+    if (MAPPINGS.test(path) && method === "POST") {
+      return send(res, ctx, 202, options.eventSourceMappings.create(await readJsonBody(req)));
+    }
+    if ((m = MAPPING.exec(path)) && (method === "PUT" || method === "DELETE")) {
+      const uuid = decodeURIComponent(m[1]);
+      if (method === "PUT") return send(res, ctx, 202, options.eventSourceMappings.update(uuid, await readJsonBody(req)));
+      return send(res, ctx, 202, options.eventSourceMappings.delete(uuid));
+    }
     if (MAPPINGS.test(path) && method === "GET") {
       const fnRef = r.query.get("FunctionName") ?? undefined;
       const filter = { functionArn: fnRef ? registry.get(fnRef).FunctionArn : undefined, eventSourceArn: r.query.get("EventSourceArn") ?? undefined };
-      return send(res, ctx, 200, { EventSourceMappings: options.eventSourceMappings?.list(filter) ?? [] });
+      return send(res, ctx, 200, { EventSourceMappings: options.eventSourceMappings.list(filter) ?? [] });
     }
     if ((m = MAPPING.exec(path)) && method === "GET") {
       const uuid = decodeURIComponent(m[1]);
-      const mapping = options.eventSourceMappings?.get(uuid);
+      const mapping = options.eventSourceMappings.get(uuid);
       if (!mapping) throw new AwsError("ResourceNotFoundException", `The resource you requested does not exist. (Service: Lambda, Status Code: 404, Request ID: ${ctx.requestId})`, 404);
       return send(res, ctx, 200, mapping);
     }
@@ -203,6 +231,27 @@ export function createLambdaService(options: LambdaServiceOptions): Service {
     }
     if (path.startsWith(LOGS_PATH_PREFIX) && method === "GET") return logs(req, res, r, ctx, decodeURIComponent(path.slice(LOGS_PATH_PREFIX.length)));
     throw new AwsError("UnknownOperationException", `The Lambda API of the embedded cloud has no operation for ${method} ${path}.`, 404);
+  }
+
+  /** ListTags / TagResource / UntagResource on a function or an event source mapping, by ARN. */
+  async function tags(req: IncomingMessage, res: ServerResponse, r: RouteInfo, ctx: CallContext, arn: string): Promise<void> {
+    const target = /:event-source-mapping:/.test(arn) ? options.eventSourceMappings.tagsOf(arn) : registry.tagsOf(arn);
+    if (!target) throw new AwsError("ResourceNotFoundException", `The resource you requested does not exist: ${arn}`, 404);
+    if (r.method === "GET") return send(res, ctx, 200, { Tags: { ...target } });
+    if (r.method === "POST") {
+      const body = await readJsonBody(req);
+      const added = body.Tags;
+      if (!added || typeof added !== "object" || Array.isArray(added) || Object.values(added).some((v) => typeof v !== "string")) {
+        throw new AwsError("InvalidParameterValueException", "Tags must be a map of tag keys to string values.");
+      }
+      Object.assign(target, added);
+      return send(res, ctx, 204);
+    }
+    if (r.method === "DELETE") {
+      for (const key of r.query.getAll("tagKeys")) delete target[key];
+      return send(res, ctx, 204);
+    }
+    throw new AwsError("UnknownOperationException", `The Lambda API of the embedded cloud has no operation for ${r.method} ${r.path}.`, 404);
   }
 
   /** The reply's request id is the invocation's awsRequestId, as on Lambda. */
@@ -256,6 +305,8 @@ export function createLambdaService(options: LambdaServiceOptions): Service {
     claims: (r) =>
       r.path.startsWith("/2015-03-31/functions") ||
       r.path.startsWith("/2015-03-31/event-source-mappings") ||
+      r.path.startsWith("/2017-03-31/tags/") ||
+      CODE_SIGNING.test(r.path) ||
       EVENT_INVOKE_CONFIG.test(r.path) ||
       CONCURRENCY.test(r.path) ||
       r.path.startsWith(CODE_PATH_PREFIX) ||
@@ -271,8 +322,11 @@ export function createLambdaService(options: LambdaServiceOptions): Service {
       }
     },
     status: () => ({ functions: registry.list().length }),
-    snapshot: () => registry.snapshot(),
-    restore: (state) => registry.restore(state),
+    snapshot: () => ({ ...registry.snapshot(), eventSourceMappings: options.eventSourceMappings.snapshot() }),
+    restore: (state) => {
+      registry.restore(state);
+      options.eventSourceMappings.restore((state as { eventSourceMappings?: unknown } | undefined)?.eventSourceMappings);
+    },
     close: () => registry.close(),
   };
 }

@@ -267,6 +267,11 @@ export class FunctionRegistry {
     return { configuration: this.snapshotConfig(record), zipPath: this.code.zipPath(record.code.sha256Hex), tags: { ...record.tags } };
   }
 
+  /** the function's own tag map, changed in place by TagResource / UntagResource */
+  tagsOf(ref: string): Record<string, string> {
+    return this.lookup(ref).record.tags;
+  }
+
   has(ref: string): boolean {
     try {
       this.lookup(ref);

@@ -3,6 +3,7 @@ import type { ApiGatewayModel } from "../apigateway/model.js";
 import type { SqsEventSourceMappings } from "../event-sources/sqs-mappings.js";
 import type { PrincipalRegistry } from "../iam/principals.js";
 import type { FunctionRegistry } from "../lambda/functions.js";
+import type { LogsModel } from "../logs/model.js";
 import type { SesModel } from "../ses/model.js";
 import type { SnsModel } from "../sns/model.js";
 import type { SqsModel } from "../sqs/model.js";
@@ -21,6 +22,6 @@ export interface ProviderDeps {
   iam: PrincipalRegistry;
   /** a DynamoDB client on the cloud itself, so tables go through dynalite and TTL through its store */
   dynamodb: () => DynamoDBClient;
-  /** CloudWatch log groups the stack declared, name -> retention days */
-  logGroups: Map<string, { retentionInDays?: number; arn: string }>;
+  /** CloudWatch Logs: log groups are applied through its operations, as Terraform applies them */
+  logs: LogsModel;
 }

@@ -80,6 +80,8 @@ describe("Lambda and API Gateway providers", () => {
     expect(outputs.invoke_arn!.value).toBe("arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:000000000000:function:echo/invocations");
     expect(outputs.version!.value).toBe("$LATEST");
     expect(outputs.log_arn!.value).toBe("arn:aws:logs:us-east-1:000000000000:log-group:/aws/lambda/echo");
+    // applied through CloudWatch Logs' own operations: the API sees what the stack declared
+    expect(h.cloud.models.logs.group("us-east-1", "/aws/lambda/echo")?.retentionInDays).toBe(7);
     expect(outputs.mapping!.value).toBe("arn:aws:lambda:us-east-1:000000000000:function:echo");
 
     const res = await fetch(`${outputs.url!.value}/hello`);
@@ -135,6 +137,6 @@ describe("Lambda and API Gateway providers", () => {
     expect(h.cloud.iam.principalFor(keyId).kind).toBe("root");
     expect(Object.keys(h.cloud.system.apigateway.state.apis)).toEqual([]);
     expect(h.cloud.system.mappings.list()).toEqual([]);
-    expect(h.deps.logGroups.size).toBe(0);
+    expect(h.cloud.models.logs.listGroups("us-east-1")).toEqual([]);
   });
 });

@@ -5,6 +5,7 @@ import { StackError } from "../stack/errors.js";
 import type { ValueObject } from "../stack/value.js";
 import { block, bool, need, num, str, stringMap, strings } from "./args.js";
 import type { ProviderDeps } from "./deps.js";
+import { LOGS_OPERATIONS } from "../logs/operations.js";
 
 /** Arguments that change the configuration, not the code. */
 /** Terraform's -1 (or nothing) leaves the function unreserved. */
@@ -199,17 +200,39 @@ function mappingProvider(deps: ProviderDeps): ResourceProvider {
 }
 
 function logGroupProvider(deps: ProviderDeps): ResourceProvider {
-  const apply = (args: ValueObject, ctx: ResourceContext): ValueObject => {
-    const name = need(args, "name", ctx);
-    const arn = `arn:${ctx.partition}:logs:${ctx.region}:${deps.accountId}:log-group:${name}`;
-    deps.logGroups.set(name, { retentionInDays: num(args.retention_in_days), arn });
-    return { id: name, arn };
+  // The same operations a Terraform apply calls, so both ways leave the same log group.
+  const call = (action: string, input: Record<string, unknown>, ctx: ResourceContext) =>
+    LOGS_OPERATIONS[action]!(deps.logs, input, { requestId: "stack-loader", region: ctx.region, accountId: deps.accountId, baseUrl: deps.cloudUrl() });
+  const tagsOf = (args: ValueObject): Record<string, string> => (args.tags && typeof args.tags === "object" ? { ...(args.tags as Record<string, string>) } : {});
+  const retention = (name: string, args: ValueObject, ctx: ResourceContext) => {
+    const days = num(args.retention_in_days);
+    if (days !== undefined && days > 0) call("PutRetentionPolicy", { logGroupName: name, retentionInDays: days }, ctx);
+    else call("DeleteRetentionPolicy", { logGroupName: name }, ctx);
   };
+  const result = (name: string, ctx: ResourceContext): ValueObject => ({ id: name, arn: `arn:${ctx.partition}:logs:${ctx.region}:${deps.accountId}:log-group:${name}` });
   return {
-    create: apply,
-    update: (args, _prior, ctx) => apply(args, ctx),
-    delete(prior) {
-      deps.logGroups.delete(String(prior.attributes.name));
+    create(args, ctx) {
+      const name = need(args, "name", ctx);
+      call("CreateLogGroup", { logGroupName: name, tags: tagsOf(args) }, ctx);
+      retention(name, args, ctx);
+      return result(name, ctx);
+    },
+    update(args, prior, ctx) {
+      const name = need(args, "name", ctx);
+      retention(name, args, ctx);
+      const arn = result(name, ctx).arn;
+      const old = Object.keys(tagsOf(prior.attributes));
+      if (old.length > 0) call("UntagResource", { resourceArn: arn, tagKeys: old }, ctx);
+      call("TagResource", { resourceArn: arn, tags: tagsOf(args) }, ctx);
+      return result(name, ctx);
+    },
+    delete(prior, ctx) {
+      try {
+        call("DeleteLogGroup", { logGroupName: String(prior.attributes.name) }, ctx);
+      } catch (err) {
+        // already gone (deleted by hand): nothing left to delete
+        if (!(isAwsError(err) && err.code === "ResourceNotFoundException")) throw err;
+      }
     },
     replaceOn: ["name", "name_prefix"],
   };

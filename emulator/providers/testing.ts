@@ -41,7 +41,7 @@ export async function providerHarness(): Promise<ProviderHarness> {
     mappings: cloud.system.mappings,
     iam: cloud.iam,
     dynamodb: () => dynamodb,
-    logGroups: new Map(),
+    logs: cloud.models.logs,
   };
   const providers = cloudResourceProviders(deps);
   let previous: AppliedState | undefined;

@@ -9,6 +9,8 @@ export interface Identity {
   region: string;
   /** TXT record value for domains, as VerifyDomainIdentity returns it */
   verificationToken?: string;
+  /** SES v2 tags (v1 identities have none) */
+  tags?: Record<string, string>;
 }
 
 export interface MailDestination {
@@ -37,6 +39,11 @@ export interface ConfigurationSet {
   name: string;
   region: string;
   createdAt: string;
+  /** absent means the AWS defaults: sending enabled, reputation metrics off, TLS optional */
+  sendingEnabled?: boolean;
+  reputationMetricsEnabled?: boolean;
+  tlsPolicy?: "Require" | "Optional";
+  tags?: Record<string, string>;
 }
 
 interface SendLogEntry {
@@ -119,6 +126,10 @@ export class SesModel {
 
   deleteConfigurationSet(region: string, name: string): boolean {
     return this.configurationSets.delete(key(region, name));
+  }
+
+  configurationSet(region: string, name: string): ConfigurationSet | undefined {
+    return this.configurationSets.get(key(region, name));
   }
 
   listConfigurationSets(region: string): ConfigurationSet[] {

@@ -6,10 +6,11 @@ import { readList, readQueryParams, readStructList, sendQueryError, sendQueryRes
 import { escapeXml, toXml } from "../wire/xml.js";
 import type { SesModel, SesSnapshot } from "./model.js";
 import * as ops from "./operations.js";
+import * as sets from "./configuration-sets.js";
+import * as v2 from "./identities-v2.js";
 
 const NAMESPACE = "http://ses.amazonaws.com/doc/2010-12-01/";
 export const MAILBOX_PATH = "/_aws/ses";
-const V2_SEND_PATH = "/v2/email/outbound-emails";
 
 const opt = (p: QueryParams, name: string): string | undefined => p[name];
 
@@ -83,6 +84,19 @@ function v1Actions(model: SesModel): Record<string, Action> {
     },
     CreateConfigurationSet: (p, ctx) => (ops.createConfigurationSet(model, ctx, { Name: opt(p, "ConfigurationSet.Name") }), ""),
     DeleteConfigurationSet: (p, ctx) => (ops.deleteConfigurationSet(model, ctx, { ConfigurationSetName: opt(p, "ConfigurationSetName") }), ""),
+    DescribeConfigurationSet: (p, ctx) => {
+      const out = sets.describeConfigurationSet(model, ctx, {
+        ConfigurationSetName: opt(p, "ConfigurationSetName"),
+        ConfigurationSetAttributeNames: readList(p, "ConfigurationSetAttributeNames"),
+      });
+      return toXml({ ...out, EventDestinations: [] });
+    },
+    UpdateConfigurationSetSendingEnabled: (p, ctx) =>
+      (sets.updateConfigurationSetSendingEnabled(model, ctx, { ConfigurationSetName: opt(p, "ConfigurationSetName"), Enabled: opt(p, "Enabled") }), ""),
+    UpdateConfigurationSetReputationMetricsEnabled: (p, ctx) =>
+      (sets.updateConfigurationSetReputationMetricsEnabled(model, ctx, { ConfigurationSetName: opt(p, "ConfigurationSetName"), Enabled: opt(p, "Enabled") }), ""),
+    PutConfigurationSetDeliveryOptions: (p, ctx) =>
+      (sets.putConfigurationSetDeliveryOptions(model, ctx, { ConfigurationSetName: opt(p, "ConfigurationSetName"), TlsPolicy: opt(p, "DeliveryOptions.TlsPolicy") }), ""),
     ListConfigurationSets: (p, ctx) =>
       toXml({ ...ops.listConfigurationSets(model, ctx, { MaxItems: intParam(p, "MaxItems"), NextToken: opt(p, "NextToken") }) }),
   };
@@ -105,15 +119,42 @@ function sendRestJsonError(res: ServerResponse, ctx: CallContext, err: AwsError)
   res.end(text);
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each operation checks the fields it reads
+type V2Route = (model: SesModel, ctx: CallContext, name: string, body: () => Promise<any>, query: URLSearchParams) => Promise<unknown> | unknown;
+
+/** `METHOD /v2/email/<collection>[/<name>]` -> operation; the status AWS answers with is 200 for all of them. */
+const V2_ROUTES: Record<string, V2Route> = {
+  "POST outbound-emails": async (model, ctx, _n, body) => {
+    // the v2 send schema needs zod, which costs ~0.3 s to load: only when v2 send is used
+    const { parseSendEmailV2 } = await import("./v2-input.js");
+    return ops.sendEmailV2(model, ctx, parseSendEmailV2(await body()));
+  },
+  "POST identities": async (model, ctx, _n, body) => v2.createEmailIdentity(model, ctx, await body()),
+  "GET identities": (model, ctx) => v2.listEmailIdentities(model, ctx),
+  "GET identities/": (model, ctx, name) => v2.getEmailIdentity(model, ctx, name),
+  "DELETE identities/": (model, ctx, name) => v2.deleteEmailIdentity(model, ctx, name),
+  "POST configuration-sets": async (model, ctx, _n, body) => sets.createConfigurationSetV2(model, ctx, await body()),
+  "GET configuration-sets": (model, ctx) => sets.listConfigurationSetsV2(model, ctx),
+  "GET configuration-sets/": (model, ctx, name) => sets.getConfigurationSetV2(model, ctx, name),
+  "DELETE configuration-sets/": (model, ctx, name) => sets.deleteConfigurationSetV2(model, ctx, name),
+  "POST tags": async (model, ctx, _n, body) => v2.tagResource(model, ctx, await body()),
+  "GET tags": (model, ctx, _n, _b, q) => v2.listTagsForResource(model, ctx, q.get("ResourceArn") ?? undefined),
+  "DELETE tags": (model, ctx, _n, _b, q) => v2.untagResource(model, ctx, { ResourceArn: q.get("ResourceArn") ?? undefined, TagKeys: q.getAll("TagKeys") }),
+};
+
 async function handleV2(model: SesModel, req: IncomingMessage, res: ServerResponse, route: RouteInfo, ctx: CallContext): Promise<void> {
   try {
-    if (route.method !== "POST" || route.path !== V2_SEND_PATH) {
-      throw new AwsError("UnknownOperationException", `${route.method} ${route.path} is not implemented by the embedded cloud's SES v2 (it serves POST ${V2_SEND_PATH})`, 404);
+    const m = /^\/v2\/email\/([a-z-]+)(?:\/([^/]+))?\/?$/.exec(route.path);
+    const key = m ? `${route.method} ${m[1]}${m[2] === undefined ? "" : "/"}` : "";
+    if (!m || !Object.hasOwn(V2_ROUTES, key)) {
+      throw new AwsError(
+        "UnknownOperationException",
+        `${route.method} ${route.path} is not implemented by the embedded cloud's SES v2 (it serves ${Object.keys(V2_ROUTES).join(", ")} under /v2/email/)`,
+        404,
+      );
     }
-    const body = await readJson(req);
-    // the v2 schema needs zod, which costs ~0.3 s to load: only when v2 is used
-    const { parseSendEmailV2 } = await import("./v2-input.js");
-    sendRestJson(res, ctx, 200, ops.sendEmailV2(model, ctx, parseSendEmailV2(body)));
+    const body = () => readJson(req);
+    sendRestJson(res, ctx, 200, await V2_ROUTES[key]!(model, ctx, decodeURIComponent(m[2] ?? ""), body, route.query));
   } catch (err) {
     if (!isAwsError(err)) throw err;
     sendRestJsonError(res, ctx, err.code === "SerializationException" ? new AwsError("BadRequestException", err.message) : err);

@@ -3,10 +3,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
-  CreateConfigurationSetCommand, DeleteConfigurationSetCommand, DeleteIdentityCommand, GetIdentityVerificationAttributesCommand, GetSendQuotaCommand,
+  CreateConfigurationSetCommand, DeleteConfigurationSetCommand, DescribeConfigurationSetCommand, UpdateConfigurationSetSendingEnabledCommand, DeleteIdentityCommand, GetIdentityVerificationAttributesCommand, GetSendQuotaCommand,
   DeleteVerifiedEmailAddressCommand, ListConfigurationSetsCommand, ListIdentitiesCommand, ListVerifiedEmailAddressesCommand, SendEmailCommand, SendRawEmailCommand, SESClient, VerifyDomainIdentityCommand, VerifyEmailAddressCommand, VerifyEmailIdentityCommand,
 } from "@aws-sdk/client-ses";
-import { SendEmailCommand as SendEmailV2Command, SESv2Client } from "@aws-sdk/client-sesv2";
+import {
+  CreateConfigurationSetCommand as CreateConfigurationSetV2Command, CreateEmailIdentityCommand, DeleteEmailIdentityCommand, GetConfigurationSetCommand,
+  GetEmailIdentityCommand, ListTagsForResourceCommand, SendEmailCommand as SendEmailV2Command, SESv2Client, TagResourceCommand, UntagResourceCommand,
+} from "@aws-sdk/client-sesv2";
 import { startCloud, type Cloud } from "../cloud.js";
 import { localClientConfig } from "../../test/support/cloud-client-config.js";
 import type { SentEmail } from "./model.js";
@@ -155,6 +158,37 @@ describe("SES v1 conformance with the AWS SDK v3", () => {
     expect(await failure(ses.send(email("noreply@movies.example", { ConfigurationSetName: "cs-a" })))).toMatchObject({
       name: "ConfigurationSetDoesNotExistException",
     });
+  });
+});
+
+describe("SES configuration sets and v2 identities", () => {
+  it("describes a v1 configuration set with its reputation options, and keeps a sending switch", async () => {
+    await ses.send(new CreateConfigurationSetCommand({ ConfigurationSet: { Name: "described" } }));
+    const out = await ses.send(new DescribeConfigurationSetCommand({ ConfigurationSetName: "described", ConfigurationSetAttributeNames: ["reputationOptions"] }));
+    expect(out.ConfigurationSet?.Name).toBe("described");
+    expect(out.ReputationOptions).toMatchObject({ SendingEnabled: true, ReputationMetricsEnabled: false });
+    await ses.send(new UpdateConfigurationSetSendingEnabledCommand({ ConfigurationSetName: "described", Enabled: false }));
+    const after = await ses.send(new DescribeConfigurationSetCommand({ ConfigurationSetName: "described", ConfigurationSetAttributeNames: ["reputationOptions"] }));
+    expect(after.ReputationOptions?.SendingEnabled).toBe(false);
+    expect(await failure(ses.send(new DescribeConfigurationSetCommand({ ConfigurationSetName: "missing" })))).toMatchObject({ name: "ConfigurationSetDoesNotExistException" });
+  });
+
+  it("creates, reads, tags and deletes v2 email identities and configuration sets", async () => {
+    const created = await sesv2.send(new CreateEmailIdentityCommand({ EmailIdentity: "v2id@movies.example", Tags: [{ Key: "team", Value: "movies" }] }));
+    expect(created).toMatchObject({ IdentityType: "EMAIL_ADDRESS", VerifiedForSendingStatus: true });
+    const got = await sesv2.send(new GetEmailIdentityCommand({ EmailIdentity: "v2id@movies.example" }));
+    expect(got.Tags).toEqual([{ Key: "team", Value: "movies" }]);
+    const arn = `arn:aws:ses:us-east-1:000000000000:identity/v2id@movies.example`;
+    await sesv2.send(new TagResourceCommand({ ResourceArn: arn, Tags: [{ Key: "env", Value: "dev" }] }));
+    await sesv2.send(new UntagResourceCommand({ ResourceArn: arn, TagKeys: ["team"] }));
+    expect((await sesv2.send(new ListTagsForResourceCommand({ ResourceArn: arn }))).Tags).toEqual([{ Key: "env", Value: "dev" }]);
+    await sesv2.send(new DeleteEmailIdentityCommand({ EmailIdentity: "v2id@movies.example" }));
+    expect(await failure(sesv2.send(new GetEmailIdentityCommand({ EmailIdentity: "v2id@movies.example" })))).toMatchObject({ name: "NotFoundException" });
+
+    await sesv2.send(new CreateConfigurationSetV2Command({ ConfigurationSetName: "v2set", SendingOptions: { SendingEnabled: true } }));
+    const set = await sesv2.send(new GetConfigurationSetCommand({ ConfigurationSetName: "v2set" }));
+    expect(set).toMatchObject({ ConfigurationSetName: "v2set", SendingOptions: { SendingEnabled: true } });
+    expect(await failure(sesv2.send(new CreateConfigurationSetV2Command({ ConfigurationSetName: "v2set" })))).toMatchObject({ name: "AlreadyExistsException" });
   });
 });
 

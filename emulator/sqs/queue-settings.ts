@@ -1,8 +1,8 @@
 import { AwsError } from "../core/aws-error.js";
 import { invalidAttributeName, invalidAttributeValue } from "./errors.js";
 
-/** 256 KiB: the largest message (body plus attributes) a queue accepts. */
-export const MAX_MESSAGE_BYTES = 262_144;
+/** 1 MiB: the largest message (body plus attributes) a queue accepts, and the default MaximumMessageSize (AWS raised both from 256 KiB in 2025; botocore's SQS model documents it). */
+export const MAX_MESSAGE_BYTES = 1_048_576;
 
 export interface RedrivePolicy {
   deadLetterTargetArn: string;

@@ -5,6 +5,8 @@ import { readBody } from "./body.js";
 
 /** AWS JSON 1.0 (DynamoDB, SQS): JSON body in, JSON body out, errors with `__type`. */
 export const AWS_JSON_CONTENT_TYPE = "application/x-amz-json-1.0";
+/** AWS JSON 1.1 (CloudWatch Logs): the same shapes, another content type. */
+export const AWS_JSON_11_CONTENT_TYPE = "application/x-amz-json-1.1";
 
 export async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
   const raw = await readBody(req);
@@ -21,10 +23,10 @@ export async function readJson(req: IncomingMessage): Promise<Record<string, unk
   return parsed as Record<string, unknown>;
 }
 
-export function sendJson(res: ServerResponse, ctx: CallContext, body: unknown, status = 200): void {
+export function sendJson(res: ServerResponse, ctx: CallContext, body: unknown, status = 200, contentType = AWS_JSON_CONTENT_TYPE): void {
   const text = JSON.stringify(body ?? {});
   res.writeHead(status, {
-    "content-type": AWS_JSON_CONTENT_TYPE,
+    "content-type": contentType,
     "content-length": Buffer.byteLength(text),
     "x-amzn-requestid": ctx.requestId,
   });
@@ -39,12 +41,14 @@ export interface JsonErrorOptions {
    * the SDK takes the error code from it. Pass the query-protocol code here.
    */
   queryErrorCode?: string;
+  /** AWS_JSON_11_CONTENT_TYPE for JSON 1.1 services */
+  contentType?: string;
 }
 
 export function sendJsonError(res: ServerResponse, ctx: CallContext, err: AwsError, opts: JsonErrorOptions = {}): void {
   const text = JSON.stringify({ __type: `${opts.typePrefix ?? ""}${err.code}`, message: err.message });
   const headers: Record<string, string | number> = {
-    "content-type": AWS_JSON_CONTENT_TYPE,
+    "content-type": opts.contentType ?? AWS_JSON_CONTENT_TYPE,
     "content-length": Buffer.byteLength(text),
     "x-amzn-requestid": ctx.requestId,
   };

@@ -61,11 +61,16 @@ export function requireParam(params: QueryParams, name: string): string {
   return v;
 }
 
-/** `<ActionResponse xmlns=...><ActionResult>inner</ActionResult><ResponseMetadata>...` */
+/**
+ * `<ActionResponse xmlns=...><ActionResult>inner</ActionResult><ResponseMetadata>...`.
+ * The result element is always written, even when empty: strict clients (botocore,
+ * the Go SDK) look it up by name for every operation with an output shape and fail
+ * when it is missing, which is how AWS answers `VerifyEmailIdentity` and friends.
+ */
 export function sendQueryResult(res: ServerResponse, ctx: CallContext, action: string, namespace: string, resultXml: string): void {
   const body =
     `<?xml version="1.0" encoding="UTF-8"?>\n<${action}Response xmlns="${namespace}">` +
-    (resultXml === "" ? "" : `<${action}Result>${resultXml}</${action}Result>`) +
+    (resultXml === "" ? `<${action}Result/>` : `<${action}Result>${resultXml}</${action}Result>`) +
     `<ResponseMetadata><RequestId>${ctx.requestId}</RequestId></ResponseMetadata></${action}Response>`;
   res.writeHead(200, { "content-type": "text/xml", "content-length": Buffer.byteLength(body), "x-amzn-requestid": ctx.requestId });
   res.end(body);

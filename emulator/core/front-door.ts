@@ -165,7 +165,9 @@ function contentTypeProblem(req: IncomingMessage, route: RouteInfo): Refusal | u
     return badRequest("UnsupportedMediaType", "UnsupportedMediaTypeException", `Content-Type '${type || "(none)"}' is not accepted for ${route.target}: AWS JSON requests use application/x-amz-json-1.0 or 1.1`);
   }
   if (protocolOf(route) === "query" || !hasBody(req)) return undefined;
-  if (REST_JSON_TYPES.has(type)) return undefined;
+  // botocore sends a blob payload (an Invoke's) with no Content-Type at all; the
+  // request is signed, which no simple cross-site request can be.
+  if (type === "" || REST_JSON_TYPES.has(type)) return undefined;
   return badRequest("UnsupportedMediaType", "UnsupportedMediaTypeException", `Content-Type '${type || "(none)"}' is not accepted for ${route.method} ${route.path}: send application/json`);
 }
 

@@ -1,0 +1,32 @@
+import { createHash } from "node:crypto";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import type { Settings } from "../config.js";
+import { recordsDir } from "../records.js";
+
+export interface TerraformWorkdir {
+  /** `<target>-<region>[-<prefix>]-<hash>`: one per target, region, name prefix and endpoint or state backend */
+  key: string;
+  /** where the stack is synthesized; Terraform runs in `<outdir>/stacks/movies` */
+  outdir: string;
+  /** local state (when no S3 backend), one file per working folder */
+  stateDir: string;
+  /** every line Terraform printed during the last deploy or destroy */
+  logFile: string;
+}
+
+/**
+ * One Terraform working folder and state per deployment place. Sharing one
+ * folder between LocalStack and AWS is what made `terraform init` stop with
+ * "Backend configuration changed" after switching targets; apart, each
+ * folder only ever sees its own backend.
+ */
+export function terraformWorkdir(settings: Settings, endpoint: string | undefined): TerraformWorkdir {
+  const where = settings.stateBackend ? `s3://${settings.stateBackend.bucket}/${settings.stateBackend.key}@${settings.stateBackend.region}` : (endpoint ?? "aws");
+  const hash = createHash("sha256").update(where).digest("hex").slice(0, 8);
+  const key = [settings.target, settings.region, settings.namePrefix || undefined, hash].filter(Boolean).join("-");
+  const base = join(recordsDir(settings.root), "terraform", key);
+  const dirs = { outdir: join(base, "cdktf.out"), stateDir: join(base, "state") };
+  for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
+  return { key, ...dirs, logFile: join(base, "terraform.log") };
+}

@@ -16,6 +16,8 @@ export function registerDev(program: Command): void {
         const port = Number(flags.port);
         if (!Number.isInteger(port) || port < 0 || port > 65535) throw usageError(`--port must be a port number, got "${flags.port}"`);
         const { io } = ctx;
+        const { requireFreePort } = await import("../port-check.js");
+        await requireFreePort("127.0.0.1", port, "dev");
         const [{ startCloud }, { deploy }, { hotswap }, { seedTable }, { DEFAULT_MOVIES }, feeds, { watchDebounced }, { tailEvents }, { sdkConfig, output }] =
           await Promise.all([
             import("../../emulator/cloud.js"),

@@ -38,10 +38,13 @@ export class ApplyProgress {
         break;
       case "apply_start": {
         const addr = m.hook?.resource?.addr;
+        // data sources are read during the plan too; only changes count toward the plan's total
+        if (m.hook?.action === "read") break;
         if (addr) this.inFlight.set(addr, { action: m.hook?.action ?? "apply", since: Date.now() });
         break;
       }
       case "apply_complete": {
+        if (m.hook?.action === "read") break;
         const addr = m.hook?.resource?.addr;
         if (addr) this.inFlight.delete(addr);
         this.done++;

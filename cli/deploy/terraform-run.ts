@@ -45,7 +45,7 @@ export async function runTerraform(ctx: CommandContext, opts: TerraformRunOption
     logFile: opts.logFile,
     onMessage: (m) => {
       progress.onMessage(m);
-      if (!io.interactive && m.type === "apply_complete" && m.hook?.resource) io.info(io.paint("gray", `  ${progress.done}/${progress.total} ${m.hook.resource.addr} ${m.hook.action ?? ""}`));
+      if (!io.interactive && m.type === "apply_complete" && m.hook?.resource && m.hook.action !== "read") io.info(io.paint("gray", `  ${progress.done}/${progress.total} ${m.hook.resource.addr} ${m.hook.action ?? ""}`));
       redraw();
     },
     env: settings.profile ? { AWS_PROFILE: settings.profile } : undefined,

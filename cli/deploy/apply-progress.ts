@@ -74,7 +74,9 @@ export const planLine = (p: PlanSummary) => `${p.add} to add, ${p.change} to cha
 
 /** A failure as a person reads it: the resource, then AWS's message, cut to what matters. */
 export function failureLines(f: ResourceFailure): string[] {
-  const head = f.address ? `${f.address}: ${f.summary}` : f.summary;
+  // the SDK wraps AWS's answer in "operation error S: Op, https response error StatusCode: 400, RequestID: …, api error Code: message"
+  const summary = f.summary.replace(/operation error .*?, api error /, "");
+  const head = f.address ? `${f.address}: ${summary}` : summary;
   const detail = (f.detail ?? "")
     .split("\n")
     .map((l) => l.trim())

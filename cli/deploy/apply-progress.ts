@@ -75,7 +75,7 @@ export const planLine = (p: PlanSummary) => `${p.add} to add, ${p.change} to cha
 /** A failure as a person reads it: the resource, then AWS's message, cut to what matters. */
 export function failureLines(f: ResourceFailure): string[] {
   // the SDK wraps AWS's answer in "operation error S: Op, https response error StatusCode: 400, RequestID: …, api error Code: message"
-  const summary = f.summary.replace(/operation error .*?, api error /, "");
+  const summary = f.summary.replace(/operation error [^,]+, https response error StatusCode: \d+, RequestID: [^,]*, (api error )?/, "");
   const head = f.address ? `${f.address}: ${summary}` : summary;
   const detail = (f.detail ?? "")
     .split("\n")

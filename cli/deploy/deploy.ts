@@ -15,6 +15,8 @@ export interface DeployFlags {
   json?: boolean;
   /** run Terraform against our own embedded cloud found where LocalStack was expected */
   allowEmbedded?: boolean;
+  /** each function's build state, for a live view (the dev dashboard) */
+  onBuild?: Parameters<typeof import("./function-builds.js").buildFunctions>[1];
 }
 
 /** Where the AWS APIs of a Terraform target answer: --endpoint, LocalStack's URL, or AWS itself. */
@@ -119,7 +121,7 @@ export async function deploy(ctx: CommandContext, flags: DeployFlags): Promise<D
     if (settings.target !== "local") await steps.run("preflight", () => checkBeforeTerraform(ctx, flags));
     const built = await steps.run("build functions", async () => {
       const { buildFunctions } = await import("./function-builds.js");
-      return buildFunctions(settings.root);
+      return buildFunctions(settings.root, flags.onBuild);
     });
     for (const f of built) if (!f.cached) io.info(io.paint("gray", `  ${f.name}.zip ${(f.bytes / 1024).toFixed(1)} KiB${f.changed ? "" : " (unchanged)"}`));
     const endpoint = settings.target === "local" ? await steps.run("embedded cloud", () => ensureCloud(ctx)) : terraformEndpoint(settings);

@@ -398,6 +398,14 @@ describe("the dev loop and a foreground cloud", { timeout: 180_000 }, () => {
       const made = await movies(["call", "create", "--title", "Dev Loop Movie", "--rating", "5", "--genre", "Drama"], devEnv);
       expect(made.exitCode, made.stderr).toBe(0);
       await seen;
+      // a syntax error on save: the whole esbuild error, with file:line:column and the line itself
+      const broken = stderrLine(dev, /build failed[\s\S]*handlers\/get-movie\/handler\.ts:\d+:\d+: Unexpected[\s\S]*\n {4}export const broken = \(;\n {4} +\^/, 60_000, "stdout");
+      writeFileSync(HANDLER, `${ORIGINAL_HANDLER}\nexport const broken = (;\n`);
+      try {
+        await broken;
+      } finally {
+        writeFileSync(HANDLER, ORIGINAL_HANDLER);
+      }
       dev.kill("SIGINT");
       const r = await dev;
       expect(r.exitCode, String(r.stderr)).toBe(0);

@@ -134,6 +134,7 @@ export function registerDev(program: Command): void {
               peek: false,
               signal: abort.signal,
               onReady: () => undefined,
+              onLeftover: (l) => io.warn(`could not remove the ${l.what} ${l.id} (${l.error}); remove it by hand: ${l.removeWith}`),
               onEvent: (e) => (plain ? io.line(`event ${e.type} ${e.id ?? ""} ${e.title ?? ""}`) : keep(state.events, e)),
             }),
           ]).finally(stopWatching);

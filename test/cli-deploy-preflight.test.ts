@@ -44,9 +44,10 @@ beforeAll(async () => {
 afterAll(() => rmSync(home, { recursive: true, force: true }));
 
 describe("deploy --target aws preflight", () => {
-  it("no credentials, no region, no emails: one report listing all three with their fixes, exit 2", async () => {
+  it("no credentials, no region, no emails, no terminal to confirm on: one report listing all four with their fixes, exit 2", async () => {
     const r = await movies(["deploy", "--target", "aws"], bareAws());
-    expect(r.stderr).toContain("deploy to aws: 3 problems; nothing was built or applied");
+    expect(r.stderr).toContain("deploy to aws: 4 problems; nothing was built or applied");
+    expect(r.stderr).toMatch(/✗ deploying on aws asks before applying, and there is no terminal to ask\n\s+fix: pass --yes/);
     expect(r.stderr).toMatch(/✗ no AWS region is set\n\s+fix: pass --region/);
     expect(r.stderr).toMatch(/✗ no AWS credentials found .*\n\s+fix: run `aws configure`/);
     expect(r.stderr).toMatch(/✗ no senderEmail and no recipientEmail.*\n\s+fix: add "senderEmail" and "recipientEmail" to movies.config.json/);
@@ -56,8 +57,9 @@ describe("deploy --target aws preflight", () => {
   });
 
   it("without terraform on PATH the same report names it too, and exits 3", async () => {
-    const r = await movies(["deploy", "--target", "aws", "--region", "eu-west-1"], bareAws({ PATH: join(home, "empty-path") }));
+    const r = await movies(["deploy", "--target", "aws", "--region", "eu-west-1", "--yes"], bareAws({ PATH: join(home, "empty-path") }));
     expect(r.stderr).toContain("3 problems");
+    expect(r.stderr).not.toContain("no terminal");
     expect(r.stderr).toMatch(/✗ terraform is not installed .*\n\s+fix: install Terraform/);
     expect(r.stderr).not.toContain("no AWS region");
     expect(r.exitCode).toBe(3);

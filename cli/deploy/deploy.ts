@@ -29,10 +29,10 @@ export function terraformEndpoint(settings: CommandContext["settings"]): string 
  * one error listing every problem with its fix. Running Terraform against our
  * own cloud is what was asked when --endpoint names it or --allow-embedded is given.
  */
-export async function checkBeforeTerraform(ctx: CommandContext, flags: { allowEmbedded?: boolean }, forDestroy = false): Promise<void> {
+export async function checkBeforeTerraform(ctx: CommandContext, flags: { allowEmbedded?: boolean; yes?: boolean }, forDestroy = false): Promise<void> {
   const { settings, io } = ctx;
   const { preflight, reportProblems } = await import("./preflight.js");
-  const result = await preflight(settings, terraformEndpoint(settings), { allowEmbedded: flags.allowEmbedded || Boolean(settings.endpoint), forDestroy });
+  const result = await preflight(settings, terraformEndpoint(settings), { allowEmbedded: flags.allowEmbedded || Boolean(settings.endpoint), forDestroy, willAsk: settings.target === "aws" && !flags.yes });
   reportProblems(io, `${forDestroy ? "destroy on" : "deploy to"} ${settings.target}`, result.problems);
   if (result.region && settings.regionFrom === "default") settings.region = result.region;
   if (result.identity) io.info(io.paint("gray", `  aws: ${result.identity}`));

@@ -18,6 +18,8 @@ export interface PreflightOptions {
   forDestroy?: boolean;
   /** how long to wait for STS and the endpoint */
   timeoutMs?: number;
+  /** the apply will ask first (aws without --yes): there must be a terminal to ask on */
+  willAsk?: boolean;
 }
 
 export interface PreflightResult {
@@ -159,7 +161,12 @@ export async function preflight(settings: Settings, endpoint: string | undefined
     endpoint ? probeEndpoint(endpoint, Math.min(timeoutMs, 2000)) : Promise.resolve(undefined),
     settings.target === "aws" ? awsIdentity(settings, timeoutMs) : Promise.resolve(undefined),
   ]);
-  const problems = [...tf, ...(aws?.problems ?? []), ...(opts.forDestroy ? [] : emailProblems(settings)), ...(probe ? endpointProblems(settings, probe, opts) : [])];
+  // known now, so a CI run without --yes stops before minutes of building and planning, not after
+  const noTerminal: Problem[] =
+    opts.willAsk && !process.stdin.isTTY
+      ? [{ what: `${opts.forDestroy ? "destroying" : "deploying"} on ${settings.target} asks before applying, and there is no terminal to ask`, fix: "pass --yes to go ahead without asking (the plan summary is still shown)", exit: EXIT.usage }]
+      : [];
+  const problems = [...tf, ...(aws?.problems ?? []), ...noTerminal, ...(opts.forDestroy ? [] : emailProblems(settings)), ...(probe ? endpointProblems(settings, probe, opts) : [])];
   return { problems, endpoint: probe, identity: aws?.identity, region: aws?.region };
 }
 

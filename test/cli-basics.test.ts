@@ -233,6 +233,20 @@ describe("version, help, completion, closed pipes", () => {
     expect(r.stdout).toContain("targets: local localstack");
   });
 
+  const haveZsh = execaSync("zsh", ["--version"], { reject: false }).exitCode === 0;
+  it.skipIf(!haveZsh)("the zsh completion script registers with compinit and offers a command's verbs (skipped without zsh)", async () => {
+    const script = [
+      "autoload -U compinit; compinit -u",
+      "source <(" + `${process.execPath} ${BIN}` + " completion zsh)",
+      "print -r -- \"registered: ${_comps[movies]}\"",
+      // stand in for zsh's completion builtins: words/CURRENT as zsh fills them, compadd prints its candidates
+      "words=(movies call up); CURRENT=3; compadd() { shift; print -r -- \"cands: $*\"; }; _movies",
+    ].join("\n");
+    const r = await execa("zsh", ["-c", script], { cwd: REPO_ROOT, env: { ...process.env, ...env }, reject: false });
+    expect(r.stdout).toContain("registered: _movies");
+    expect(r.stdout).toMatch(/cands: get list create update delete --target/);
+  });
+
   it.each(["zsh", "fish"])("completion %s prints a script naming every command", async (shell) => {
     const r = await movies(["completion", shell], env);
     expect(r.exitCode).toBe(0);

@@ -130,6 +130,14 @@ describe("deploy --target localstack preflight", () => {
       expect(nothingBuilt()).toBe(true);
     });
 
+    it("doctor --target localstack says it is our cloud, not LocalStack", async () => {
+      const r = await movies(["doctor", "--target", "localstack", "--json"], cliEnv(home, { MOVIES_LOCALSTACK_URL: url }));
+      const ls = (JSON.parse(r.stdout) as { checks: { name: string; ok: boolean; detail: string; fix?: string }[] }).checks.find((c) => c.name === "localstack")!;
+      expect(ls).toMatchObject({ ok: false, detail: `${url} is the movies embedded cloud, not LocalStack` });
+      expect(ls.fix).toContain("--allow-embedded");
+      expect(r.exitCode).toBe(1);
+    });
+
     it("destroy refuses the same way", async () => {
       const h = tempHome("movies-preflight-destroy-");
       const { mkdirSync, writeFileSync } = await import("node:fs");

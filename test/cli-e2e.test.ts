@@ -220,6 +220,16 @@ describe("movies end to end on the embedded cloud", { timeout: 180_000 }, () => 
     expect(table.find((l) => l.startsWith("1 "))).toMatch(/^1\s+[\d.]+\s+\S.*\s{2}\S/);
     const status = await ok(["status"]);
     expect(status).toContain(`  API              ${deployment.outputs.api_url}/movies\n`);
+    // on a terminal (util-linux `script` gives one) the default is the table
+    const tty = await execa("script", ["-qec", `stty cols 160 rows 50; ${process.execPath} ${BIN} call list`, "/dev/null"], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, ...env, CI: undefined, NO_COLOR: "1", TERM: "xterm-256color" },
+      reject: false,
+      stdin: "ignore",
+    });
+    if (tty.exitCode !== undefined && !/not found|ENOENT/.test(String(tty.stderr))) {
+      expect(String(tty.stdout)).toMatch(/^ID\s+RATING\s+TITLE\s+GENRES\r?$/m);
+    }
   });
 
   // `| true` reads nothing and exits at once, so the CLI's first write meets a closed pipe (EPIPE) every time

@@ -65,6 +65,8 @@ function registerCompletion(program: Command): void {
 export async function main(argv = process.argv): Promise<void> {
   // help and version text go straight to stdout; `movies --help | head -1` must end quietly too
   watchPipe(process.stdout);
+  // `movies deploy 2>&1 | head` closes stderr too
+  watchPipe(process.stderr);
   const program = buildProgram();
   try {
     await program.parseAsync(argv);

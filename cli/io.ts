@@ -65,6 +65,11 @@ export class Io {
     this.colour = this.interactive && env.NO_COLOR === undefined && env.TERM !== "dumb";
   }
 
+  /** Where live views (ink) draw: stderr, so stdout stays clean for data. */
+  get liveStream(): NodeJS.WriteStream {
+    return this.stderr as NodeJS.WriteStream;
+  }
+
   paint(colour: Colour, text: string): string {
     return this.colour ? `\u001b[${CODES[colour]}m${text}\u001b[0m` : text;
   }

@@ -81,7 +81,7 @@ export async function runTerraform(ctx: CommandContext, opts: TerraformRunOption
       const [{ render }, { createElement }, { ApplyView }] = await Promise.all([import("ink"), import("react"), import("../views/apply-view.js")]);
       let tick = 0;
       const props = () => ({ title: opts.destroy ? "destroying" : "applying", progress, tick: tick++, logFile: opts.logFile });
-      const view = render(createElement(ApplyView, props()), { stdout: process.stderr });
+      const view = render(createElement(ApplyView, props()), { stdout: io.liveStream });
       redraw = () => view.rerender(createElement(ApplyView, props()));
       stopView = () => view.unmount();
     }

@@ -125,8 +125,10 @@ export async function deploy(ctx: CommandContext, flags: DeployFlags): Promise<D
     });
     for (const f of built) if (!f.cached) io.info(io.paint("gray", `  ${f.name}.zip ${(f.bytes / 1024).toFixed(1)} KiB${f.changed ? "" : " (unchanged)"}`));
     const endpoint = settings.target === "local" ? await steps.run("embedded cloud", () => ensureCloud(ctx)) : terraformEndpoint(settings);
-    const { terraformWorkdir } = await import("./workdir.js");
+    const { adoptLegacyState, terraformWorkdir } = await import("./workdir.js");
     const work = settings.target === "local" ? undefined : terraformWorkdir(settings, endpoint);
+    const adopted = work && adoptLegacyState(settings, work);
+    if (adopted) io.info(`  moved the earlier Terraform state ${adopted} into ${work.stateDir}`);
     const synth = await steps.run("synthesize stack", async () => {
       const { synthStack } = await import("../../stacks/synth.js");
       return synthStack(stackInput(ctx, endpoint, work?.stateDir), { outdir: work?.outdir ?? synthOutdir(settings) });

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, renameSync } from "node:fs";
 import { join } from "node:path";
 import type { Settings } from "../config.js";
 import { recordsDir } from "../records.js";
@@ -29,4 +29,18 @@ export function terraformWorkdir(settings: Settings, endpoint: string | undefine
   const dirs = { outdir: join(base, "cdktf.out"), stateDir: join(base, "state") };
   for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
   return { key, ...dirs, logFile: join(base, "terraform.log") };
+}
+
+/**
+ * Earlier versions kept one state per target in `<root>/.movies/state/<target>.tfstate`
+ * beside a shared working folder. The first deploy or destroy of that target
+ * moves it into its working folder (moved, not copied, so only one place ever
+ * adopts it), so existing resources stay managed instead of being created again.
+ */
+export function adoptLegacyState(settings: Settings, work: TerraformWorkdir): string | undefined {
+  const legacy = join(settings.root, ".movies", "state", `${settings.target}.tfstate`);
+  const current = join(work.stateDir, `${settings.target}.tfstate`);
+  if (settings.stateBackend || !existsSync(legacy) || existsSync(current)) return undefined;
+  renameSync(legacy, current);
+  return legacy;
 }

@@ -38,5 +38,9 @@ describe("state from the shared folder of earlier versions", () => {
     expect(readFileSync(join(first.stateDir, "localstack.tfstate"), "utf8")).toBe('{"serial":7}');
     expect(existsSync(join(root, ".movies", "state", "localstack.tfstate"))).toBe(false);
     expect(adoptLegacyState(base, terraformWorkdir(base, "http://127.0.0.1:4567"))).toBeUndefined();
+    writeFileSync(join(root, ".movies", "state", "aws.tfstate"), "{}");
+    const aws = { ...base, target: "aws" as const };
+    expect(adoptLegacyState(aws, terraformWorkdir(aws, undefined), { MOVIES_HOME: "/tmp/elsewhere" })).toBeUndefined();
+    expect(existsSync(join(root, ".movies", "state", "aws.tfstate"))).toBe(true);
   });
 });

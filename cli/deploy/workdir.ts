@@ -37,7 +37,9 @@ export function terraformWorkdir(settings: Settings, endpoint: string | undefine
  * moves it into its working folder (moved, not copied, so only one place ever
  * adopts it), so existing resources stay managed instead of being created again.
  */
-export function adoptLegacyState(settings: Settings, work: TerraformWorkdir): string | undefined {
+export function adoptLegacyState(settings: Settings, work: TerraformWorkdir, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  // a MOVIES_HOME (a test, a second checkout's cloud) is a world of its own: it never takes the project's state
+  if (env.MOVIES_HOME) return undefined;
   const legacy = join(settings.root, ".movies", "state", `${settings.target}.tfstate`);
   const current = join(work.stateDir, `${settings.target}.tfstate`);
   if (settings.stateBackend || !existsSync(legacy) || existsSync(current)) return undefined;

@@ -35,6 +35,8 @@ export interface Settings {
   root: string;
   target: Target;
   region: string;
+  /** where the region came from; "default" means nobody set one (us-east-1 is assumed for local work) */
+  regionFrom: "flag" | "env" | "config" | "default";
   profile?: string;
   /** the cloud or LocalStack URL given with --endpoint / MOVIES_ENDPOINT */
   endpoint?: string;
@@ -103,11 +105,14 @@ export async function resolveSettings(flags: GlobalFlags, env: NodeJS.ProcessEnv
       : file.defaultTarget ?? (recordedTarget ? parseTarget(recordedTarget, ".movies/default-target") : "local");
   const local = target !== "aws";
   const bucket = env.MOVIES_STATE_BUCKET ?? file.stateBucket;
-  const region = flags.region ?? env.MOVIES_REGION ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? file.region ?? "us-east-1";
+  const envRegion = env.MOVIES_REGION ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+  const region = flags.region ?? envRegion ?? file.region ?? "us-east-1";
+  const regionFrom = flags.region ? "flag" : envRegion ? "env" : file.region ? "config" : "default";
   return {
     root,
     target,
     region,
+    regionFrom,
     profile: flags.profile ?? env.AWS_PROFILE,
     endpoint: flags.endpoint ?? env.MOVIES_ENDPOINT,
     namePrefix: env.MOVIES_NAME_PREFIX ?? file.namePrefix ?? "",

@@ -80,11 +80,24 @@ export async function checkCloud(settings: Settings, required: boolean): Promise
 
 export async function checkLocalstack(settings: Settings, required: boolean): Promise<Check> {
   const url = settings.endpoint ?? settings.localstackUrl;
-  try {
-    const res = await fetch(`${url}/_localstack/health`, { signal: AbortSignal.timeout(2000) });
-    return { name: "localstack", ok: res.ok, detail: `${url} answered ${res.status}`, required };
-  } catch {
-    return { name: "localstack", ok: false, detail: `no answer at ${url}`, fix: "start it with `docker compose --profile localstack up -d localstack`", required };
+  const { probeEndpoint } = await import("./deploy/endpoint-probe.js");
+  const probe = await probeEndpoint(url, 2000);
+  switch (probe.kind) {
+    case "localstack":
+      return { name: "localstack", ok: true, detail: `${probe.detail} at ${probe.url}`, required };
+    case "movies-cloud":
+      // both default to port 4566: Terraform aimed here would apply to the dev cloud
+      return {
+        name: "localstack",
+        ok: false,
+        detail: `${probe.url} is the movies embedded cloud, not LocalStack`,
+        fix: "stop the cloud (`movies down`) and start LocalStack, point --endpoint at LocalStack, or deploy to the cloud with `--allow-embedded`",
+        required,
+      };
+    case "other":
+      return { name: "localstack", ok: false, detail: `${probe.url} answers, but it is ${probe.detail}`, fix: "point --endpoint (or localstackUrl) at LocalStack", required };
+    default:
+      return { name: "localstack", ok: false, detail: `no answer at ${probe.url} (${probe.detail})`, fix: "start it with `docker compose --profile localstack up -d localstack`", required };
   }
 }
 

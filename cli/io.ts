@@ -1,4 +1,32 @@
 import { CliError, EXIT } from "./errors.js";
+import { stopForClosedOutput } from "./signals.js";
+
+const watched = new WeakSet<NodeJS.WritableStream>();
+let closed = false;
+
+/** True once stdout's reader went away (`movies status | head -1`): the rest is dropped and the command ends with 0. */
+export const outputClosed = () => closed;
+
+/**
+ * A closed pipe (EPIPE) is the reader saying "enough", not a failure: drop the
+ * rest of the output and stop the running command as Ctrl-C would, so its
+ * clean-up (temporary queues, the cloud) still runs.
+ */
+export function watchPipe(stream: NodeJS.WritableStream): void {
+  if (watched.has(stream)) return;
+  watched.add(stream);
+  stream.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code === "EPIPE") {
+      if (!closed) {
+        closed = true;
+        stopForClosedOutput();
+      }
+      return;
+    }
+    // other listeners (the SIGHUP clean-up) may own this error; alone, keep Node's default of failing loudly
+    if (stream.listenerCount("error") === 1) throw err;
+  });
+}
 
 /**
  * The one I/O host: every command writes through it, nothing else prints.
@@ -28,6 +56,7 @@ export class Io {
     const env = opts.env ?? process.env;
     this.stdout = opts.stdout ?? process.stdout;
     this.stderr = opts.stderr ?? process.stderr;
+    watchPipe(this.stdout);
     this.json = opts.json ?? false;
     this.debug = opts.debug ?? false;
     const tty = Boolean((opts.stdout ?? process.stdout).isTTY);
@@ -36,23 +65,28 @@ export class Io {
     this.colour = this.interactive && env.NO_COLOR === undefined && env.TERM !== "dumb";
   }
 
+  /** Where live views (ink) draw: stderr, so stdout stays clean for data. */
+  get liveStream(): NodeJS.WriteStream {
+    return this.stderr as NodeJS.WriteStream;
+  }
+
   paint(colour: Colour, text: string): string {
     return this.colour ? `\u001b[${CODES[colour]}m${text}\u001b[0m` : text;
   }
 
   /** A line of human output on stdout (suppressed under --json, where data() speaks). */
   line(text = ""): void {
-    if (!this.json) this.stdout.write(`${text}\n`);
+    if (!this.json && !closed) this.stdout.write(`${text}\n`);
   }
 
   /** Raw text on stdout, whatever the mode (bodies the user asked for). */
   write(text: string): void {
-    this.stdout.write(text);
+    if (!closed) this.stdout.write(text);
   }
 
   /** Machine-readable result: one JSON document (or one per line for streams). */
   data(value: unknown, compact = false): void {
-    this.stdout.write(`${compact ? JSON.stringify(value) : JSON.stringify(value, null, 2)}\n`);
+    if (!closed) this.stdout.write(`${compact ? JSON.stringify(value) : JSON.stringify(value, null, 2)}\n`);
   }
 
   /** Progress and diagnostics go to stderr so stdout stays clean for data. */

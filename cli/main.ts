@@ -9,7 +9,11 @@ import { registerSeed } from "./commands/seed.js";
 import { registerStatus } from "./commands/status.js";
 import { registerTailEvents } from "./commands/tail-events.js";
 import { registerUpDown } from "./commands/up-down.js";
-import { EXIT } from "./errors.js";
+import { EXIT, usageError } from "./errors.js";
+import { addExamples } from "./help-examples.js";
+import { watchPipe } from "./io.js";
+import { runCommand } from "./run.js";
+import pkg from "../package.json" with { type: "json" };
 
 /**
  * The `movies` program. Command modules register their flags here; anything
@@ -24,7 +28,10 @@ export function buildProgram(): Command {
     .option("--profile <profile>", "AWS profile for the aws target")
     .option("--endpoint <url>", "where the cloud or LocalStack answers, when not on this machine's default port")
     .option("--debug", "show stack traces on errors")
+    .version(pkg.version, "-V, --version", "print the version of movies")
     .showHelpAfterError("(add --help for usage)")
+    // every subcommand's --help lists --target, --endpoint and the rest too
+    .configureHelp({ showGlobalOptions: true })
     .exitOverride();
   registerUpDown(program);
   registerStatus(program);
@@ -36,10 +43,30 @@ export function buildProgram(): Command {
   registerLogs(program);
   registerDev(program);
   registerDoctor(program);
+  registerCompletion(program);
+  addExamples(program);
   return program;
 }
 
+function registerCompletion(program: Command): void {
+  program
+    .command("completion")
+    .description("print the shell completion script for bash, zsh or fish")
+    .argument("<shell>", "bash | zsh | fish")
+    .action((shell: string, _flags: unknown, cmd: Command) =>
+      runCommand(cmd, async ({ io }) => {
+        const { completionScript, SHELLS } = await import("./completion.js");
+        if (!(SHELLS as readonly string[]).includes(shell)) throw usageError(`no completion for "${shell}"`, `use one of: ${SHELLS.join(", ")}`);
+        io.write(completionScript(program, shell as (typeof SHELLS)[number]));
+      }),
+    );
+}
+
 export async function main(argv = process.argv): Promise<void> {
+  // help and version text go straight to stdout; `movies --help | head -1` must end quietly too
+  watchPipe(process.stdout);
+  // `movies deploy 2>&1 | head` closes stderr too
+  watchPipe(process.stderr);
   const program = buildProgram();
   try {
     await program.parseAsync(argv);

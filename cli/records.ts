@@ -19,6 +19,8 @@ export interface DeploymentRecord {
   endpoint?: string;
   region: string;
   outputs: Record<string, string>;
+  /** the Terraform working folder's key under `<records>/terraform/` (Terraform targets only) */
+  workdir?: string;
 }
 
 /**

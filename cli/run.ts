@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { makeContext, type CommandContext, type CommonFlags } from "./context.js";
 import { EXIT } from "./errors.js";
-import { Io } from "./io.js";
+import { Io, outputClosed } from "./io.js";
 
 /**
  * Runs a command body with the I/O host and settings, and turns its result or
@@ -15,8 +15,9 @@ export async function runCommand(cmd: Command, body: (ctx: CommandContext) => Pr
     const ctx = await makeContext(flags);
     io = ctx.io;
     const code = await body(ctx);
-    process.exitCode = code ?? EXIT.ok;
+    process.exitCode = outputClosed() ? EXIT.ok : (code ?? EXIT.ok);
   } catch (err) {
-    process.exitCode = io.fail(err);
+    // a reader that went away is not a failure: whatever the command was doing is what it asked for
+    process.exitCode = outputClosed() ? EXIT.ok : io.fail(err);
   }
 }

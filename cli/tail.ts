@@ -22,6 +22,16 @@ export interface TailOptions {
   signal: AbortSignal;
   onReady(where: string): void;
   onEvent(event: MovieEvent): void;
+  /** a temporary resource could not be removed (on AWS it keeps costing): what it is and the command that removes it */
+  onLeftover?(leftover: Leftover): void;
+}
+
+export interface Leftover {
+  what: string;
+  id: string;
+  error: string;
+  /** an AWS CLI command that removes it */
+  removeWith: string;
 }
 
 const isAbort = (e: unknown) => (e as Error)?.name === "AbortError" || (e as Error)?.name === "AbortSignal";
@@ -95,9 +105,19 @@ export async function tailEvents(opts: TailOptions): Promise<number> {
       }
     }
   } finally {
-    // clean-up runs whatever ended the loop, so nothing is left subscribed
-    if (subscriptionArn) await sns.send(new UnsubscribeCommand({ SubscriptionArn: subscriptionArn })).catch(() => undefined);
-    if (!opts.peek && queueUrl !== opts.queueUrl) await sqs.send(new DeleteQueueCommand({ QueueUrl: queueUrl })).catch(() => undefined);
+    // clean-up runs whatever ended the loop, so nothing is left subscribed; what cannot be removed is reported, never swallowed
+    const cli = (service: string) => `aws ${service}${opts.config.endpoint ? ` --endpoint-url ${opts.config.endpoint}` : ""} --region ${opts.config.region}`;
+    const reason = (e: unknown) => `${(e as Error).name}: ${(e as Error).message}`.split("\n")[0]!;
+    if (subscriptionArn) {
+      await sns.send(new UnsubscribeCommand({ SubscriptionArn: subscriptionArn })).catch((e: unknown) =>
+        opts.onLeftover?.({ what: "temporary SNS subscription", id: subscriptionArn!, error: reason(e), removeWith: `${cli("sns")} unsubscribe --subscription-arn ${subscriptionArn}` }),
+      );
+    }
+    if (!opts.peek && queueUrl !== opts.queueUrl) {
+      await sqs.send(new DeleteQueueCommand({ QueueUrl: queueUrl })).catch((e: unknown) =>
+        opts.onLeftover?.({ what: "temporary SQS queue", id: queueUrl, error: reason(e), removeWith: `${cli("sqs")} delete-queue --queue-url ${queueUrl}` }),
+      );
+    }
     sqs.destroy();
     sns.destroy();
   }

@@ -1,5 +1,5 @@
 import { execa, execaSync } from "execa";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ANSI, BIN, REPO_ROOT, cliEnv, movies, tempHome } from "./support/movies-cli.js";
@@ -7,7 +7,7 @@ import { freePort } from "./support/free-port.js";
 
 // The real binary as a subprocess, with nothing running and nothing deployed.
 
-const COMMANDS = ["up", "down", "status", "deploy", "destroy", "seed", "call", "tail-events", "emails", "logs", "dev", "doctor"];
+const COMMANDS = ["up", "down", "status", "deploy", "destroy", "seed", "call", "tail-events", "emails", "logs", "dev", "doctor", "completion"];
 let home: string;
 let env: Record<string, string | undefined>;
 
@@ -207,6 +207,80 @@ describe("plain output", () => {
     it("CI=true turns colour off", async () => {
       expect(await onTty({ CI: "true" })).not.toMatch(ANSI);
     });
+  });
+});
+
+describe("version, help, completion, closed pipes", () => {
+  it("--version prints the package version", async () => {
+    const r = await movies(["--version"], env);
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout.trim()).toBe((JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8")) as { version: string }).version);
+  });
+
+  it.each([...COMMANDS, "call get", "call list", "call create", "call update", "call delete"])("%s --help shows examples and the global options", async (path) => {
+    const r = await movies([...path.split(" "), "--help"], env);
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toMatch(/\nExamples:\n  \$ movies /);
+    expect(r.stdout).toContain("Global Options:");
+    expect(r.stdout).toMatch(/--target <target>/);
+    expect(r.stdout).toMatch(/--endpoint <url>/);
+  });
+
+  it("call update --help says PUT replaces and the CLI merges", async () => {
+    const r = await movies(["call", "update", "--help"], env);
+    expect(r.stdout).toMatch(/PUT replaces the whole movie/);
+    expect(r.stdout).toMatch(/reads the current one/);
+  });
+
+  it("the bash completion script can be sourced and completes commands, verbs and targets", async () => {
+    const script = [
+      "source <(" + `${process.execPath} ${BIN}` + " completion bash)",
+      "complete -p movies",
+      "COMP_WORDS=(movies de); COMP_CWORD=1; _movies_complete; echo \"cmds: ${COMPREPLY[*]}\"",
+      "COMP_WORDS=(movies call up); COMP_CWORD=2; _movies_complete; echo \"verbs: ${COMPREPLY[*]}\"",
+      "COMP_WORDS=(movies --target local deploy --ta); COMP_CWORD=4; _movies_complete; echo \"flags: ${COMPREPLY[*]}\"",
+      "COMP_WORDS=(movies deploy --target l); COMP_CWORD=3; _movies_complete; echo \"targets: ${COMPREPLY[*]}\"",
+    ].join("\n");
+    const r = await execa("bash", ["-c", script], { cwd: REPO_ROOT, env: { ...process.env, ...env }, reject: false });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toContain("complete -F _movies_complete movies");
+    expect(r.stdout).toContain("cmds: deploy destroy dev\n");
+    expect(r.stdout).toContain("verbs: update");
+    expect(r.stdout).toContain("flags: --target");
+    expect(r.stdout).toContain("targets: local localstack");
+  });
+
+  const haveZsh = execaSync("zsh", ["--version"], { reject: false }).exitCode === 0;
+  it.skipIf(!haveZsh)("the zsh completion script registers with compinit and offers a command's verbs (skipped without zsh)", async () => {
+    const script = [
+      "autoload -U compinit; compinit -u",
+      "source <(" + `${process.execPath} ${BIN}` + " completion zsh)",
+      "print -r -- \"registered: ${_comps[movies]}\"",
+      // stand in for zsh's completion builtins: words/CURRENT as zsh fills them, compadd prints its candidates
+      "words=(movies call up); CURRENT=3; compadd() { shift; print -r -- \"cands: $*\"; }; _movies",
+    ].join("\n");
+    const r = await execa("zsh", ["-c", script], { cwd: REPO_ROOT, env: { ...process.env, ...env }, reject: false });
+    expect(r.stdout).toContain("registered: _movies");
+    expect(r.stdout).toMatch(/cands: get list create update delete --target/);
+  });
+
+  it.each(["zsh", "fish"])("completion %s prints a script naming every command", async (shell) => {
+    const r = await movies(["completion", shell], env);
+    expect(r.exitCode).toBe(0);
+    for (const c of COMMANDS) expect(r.stdout).toContain(c);
+  });
+
+  it("completion for an unknown shell is a usage error", async () => {
+    const r = await movies(["completion", "tcsh"], env);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('no completion for "tcsh"');
+  });
+
+  // `| true` reads nothing and exits at once, so the CLI's first write meets a closed pipe (EPIPE)
+  it.each([["status"], ["--help"], ["completion", "fish"], ["call", "--help"]])("%j | true ends quietly with exit 0", async (...args) => {
+    const r = await execa("bash", ["-o", "pipefail", "-c", `${process.execPath} ${BIN} ${args.join(" ")} | true`], { cwd: REPO_ROOT, env: { ...process.env, ...env }, reject: false });
+    expect(r.stderr).not.toMatch(/EPIPE|\n\s+at /);
+    expect(r.exitCode, r.stderr).toBe(0);
   });
 });
 

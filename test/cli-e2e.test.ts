@@ -3,11 +3,11 @@ import { ListSubscriptionsByTopicCommand, SNSClient } from "@aws-sdk/client-sns"
 import { ListQueuesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { ResultPromise } from "execa";
+import { execa, type ResultPromise } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stableId } from "../cli/seed/movie-rows.js";
 import { freePort } from "./support/free-port.js";
-import { REPO_ROOT, cliEnv, movies, spawnMovies, tempHome } from "./support/movies-cli.js";
+import { BIN, REPO_ROOT, cliEnv, movies, spawnMovies, tempHome } from "./support/movies-cli.js";
 
 // The real `movies` binary against an embedded cloud it starts itself on a free
 // port, with its records in a temporary MOVIES_HOME. The tests run in order and
@@ -196,6 +196,54 @@ describe("movies end to end on the embedded cloud", { timeout: 180_000 }, () => 
     expect(all.map((m) => m.id).sort()).toEqual(["1", "2", "3", "4"]);
   });
 
+  it("call update with one field reads the movie and keeps the others (PUT replaces; the CLI merges)", async () => {
+    const before = await json<Movie>(["call", "get", "2"]);
+    const updated = await json<Movie>(["call", "update", "2", "--rating", "8.5"]);
+    expect(updated).toEqual({ ...before, rating: 8.5 });
+    expect(await json<Movie>(["call", "get", "2"])).toEqual({ ...before, rating: 8.5 });
+    // --replace sends only what was given: the API's own 400 names the missing fields
+    const replaced = await movies(["call", "update", "2", "--replace", "--rating", "8.6", "--json"], env);
+    expect(replaced.exitCode).toBe(1);
+    expect(replaced.stdout).toContain("title is required");
+    const missing = await movies(["call", "update", "does-not-exist", "--rating", "5"], env);
+    expect(missing.exitCode).toBe(1);
+    expect(missing.stdout).toMatch(/^404\n/);
+    await ok(["call", "update", "2", "--rating", String(before.rating)]);
+  });
+
+  it("call list piped is JSON; --table is a table; status shows the API URL alone on its line", async () => {
+    const piped = await ok(["call", "list"]);
+    expect((JSON.parse(piped) as { items: Movie[] }).items.length).toBeGreaterThan(0);
+    const table = (await ok(["call", "list", "--table", "--all"])).trim().split("\n");
+    expect(table[0]).toMatch(/^ID\s+RATING\s+TITLE\s+GENRES$/);
+    expect(table).toHaveLength(5);
+    expect(table.find((l) => l.startsWith("1 "))).toMatch(/^1\s+[\d.]+\s+\S.*\s{2}\S/);
+    const status = await ok(["status"]);
+    expect(status).toContain(`  API              ${deployment.outputs.api_url}/movies\n`);
+    // on a terminal (util-linux `script` gives one) the default is the table
+    const tty = await execa("script", ["-qec", `stty cols 160 rows 50; ${process.execPath} ${BIN} call list`, "/dev/null"], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, ...env, CI: undefined, NO_COLOR: "1", TERM: "xterm-256color" },
+      reject: false,
+      stdin: "ignore",
+    });
+    if (tty.exitCode !== undefined && !/not found|ENOENT/.test(String(tty.stderr))) {
+      expect(String(tty.stdout)).toMatch(/^ID\s+RATING\s+TITLE\s+GENRES\r?$/m);
+    }
+  });
+
+  // `| true` reads nothing and exits at once, so the CLI's first write meets a closed pipe (EPIPE) every time
+  it("a closed pipe ends quietly with exit 0: status, call list, logs --follow", async () => {
+    for (const args of [["status"], ["call", "list", "--table", "--all"], ["logs", "--since", "1h", "--follow"], ["call", "list"]]) {
+      const r = await execa("bash", ["-o", "pipefail", "-c", `${process.execPath} ${BIN} ${args.join(" ")} | true`], { cwd: REPO_ROOT, env, extendEnv: true, reject: false, timeout: 30_000 });
+      expect(r.stderr, args.join(" ")).not.toMatch(/EPIPE|\n\s+at /);
+      expect(r.exitCode, `${args.join(" ")}: ${r.stderr}`).toBe(0);
+    }
+    const head = await execa("bash", ["-o", "pipefail", "-c", `${process.execPath} ${BIN} status | head -1`], { cwd: REPO_ROOT, env, extendEnv: true, reject: false });
+    expect(head.exitCode, head.stderr).toBe(0);
+    expect(head.stdout).toMatch(/^target: local$/);
+  });
+
   let created: Movie;
 
   it("create, update and delete a movie", async () => {
@@ -211,7 +259,7 @@ describe("movies end to end on the embedded cloud", { timeout: 180_000 }, () => 
 
     const del = await movies(["call", "delete", created.id], env);
     expect(del.exitCode).toBe(0);
-    expect(del.stdout).toMatch(/^20[04]$/m);
+    expect(del.stdout.trim()).toBe(`204 deleted movie ${created.id}`);
     const gone = await movies(["call", "get", created.id], env);
     expect(gone.exitCode).toBe(1);
     expect(gone.stdout).toMatch(/^404\n/);
@@ -360,6 +408,14 @@ describe("the dev loop and a foreground cloud", { timeout: 180_000 }, () => {
       const made = await movies(["call", "create", "--title", "Dev Loop Movie", "--rating", "5", "--genre", "Drama"], devEnv);
       expect(made.exitCode, made.stderr).toBe(0);
       await seen;
+      // a syntax error on save: the whole esbuild error, with file:line:column and the line itself
+      const broken = stderrLine(dev, /build failed[\s\S]*handlers\/get-movie\/handler\.ts:\d+:\d+: Unexpected[\s\S]*\n {4}export const broken = \(;\n {4} +\^/, 60_000, "stdout");
+      writeFileSync(HANDLER, `${ORIGINAL_HANDLER}\nexport const broken = (;\n`);
+      try {
+        await broken;
+      } finally {
+        writeFileSync(HANDLER, ORIGINAL_HANDLER);
+      }
       dev.kill("SIGINT");
       const r = await dev;
       expect(r.exitCode, String(r.stderr)).toBe(0);

@@ -16,6 +16,23 @@ interface MovieFlags extends CallFlags {
   rating?: string;
   genre?: string[];
   data?: string;
+  replace?: boolean;
+}
+
+interface ListFlags extends CallFlags {
+  limit?: string;
+  all?: boolean;
+  table?: boolean;
+}
+
+/** The fields a PUT accepts: the API's schema is strict, so id, timestamps and the rest of a GET are left out. */
+const MOVIE_FIELDS = ["title", "rating", "genres"] as const;
+
+/** The current movie with the given fields changed: PUT replaces the whole movie, so a partial update starts from what is stored. */
+export function mergeMovie(current: Record<string, unknown>, changes: Record<string, unknown>): Record<string, unknown> {
+  const merged: Record<string, unknown> = {};
+  for (const f of MOVIE_FIELDS) if (current[f] !== undefined) merged[f] = current[f];
+  return { ...merged, ...changes };
 }
 
 function client(ctx: CommandContext, flags: CallFlags): ApiClient {
@@ -49,6 +66,24 @@ export function movieBody(flags: MovieFlags): Record<string, unknown> {
   if (flags.genre?.length) body.genres = flags.genre;
   if (Object.keys(body).length === 0) throw usageError("nothing to send", "give --title, --rating and --genre (repeatable), or --data '<json>'");
   return body;
+}
+
+/** Movies as an aligned table: id, rating, title, genres. */
+export function movieTable(items: Record<string, unknown>[]): string[] {
+  const rows = items.map((m) => [String(m.id ?? ""), m.rating === undefined ? "" : String(m.rating), String(m.title ?? ""), Array.isArray(m.genres) ? m.genres.join(", ") : ""]);
+  const head = ["ID", "RATING", "TITLE", "GENRES"];
+  const width = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const fmt = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(width[i]!))).join("  ").trimEnd();
+  return [fmt(head), ...rows.map(fmt)];
+}
+
+function showTable(io: Io, res: ApiResponse, flags: CallFlags): number {
+  if (res.status !== 200 || typeof res.body !== "object" || res.body === null) return show(io, res, flags);
+  const page = res.body as { items?: Record<string, unknown>[]; nextToken?: string };
+  const items = page.items ?? [];
+  for (const line of movieTable(items)) io.line(line);
+  io.info(io.paint("gray", `${items.length} ${items.length === 1 ? "movie" : "movies"}${page.nextToken ? " (more: --all, or --json for the nextToken)" : ""}`));
+  return EXIT.ok;
 }
 
 function show(io: Io, res: ApiResponse, flags: CallFlags): number {
@@ -89,13 +124,18 @@ export function registerCall(program: Command): void {
   addCallFlags(
     call
       .command("list")
-      .description("GET /movies")
+      .description("GET /movies: a table on a terminal, JSON when piped or with --json")
       .option("--limit <n>", "page size, 1-100")
-      .option("--all", "follow nextToken through every page"),
-  ).action((flags: CallFlags & { limit?: string; all?: boolean }, cmd: Command) =>
+      .option("--all", "follow nextToken through every page")
+      .option("--table", "a table even when piped"),
+  ).action((flags: ListFlags, cmd: Command) =>
     runCommand(cmd, async (ctx) => {
+      if (flags.json && flags.table) throw usageError("give --json or --table, not both");
+      // scripts read JSON: a table only for a person at a terminal, or when asked for
+      const asTable = !flags.verbose && (flags.table || (!flags.json && ctx.io.interactive));
+      const out = (res: ApiResponse) => (asTable ? showTable(ctx.io, res, flags) : show(ctx.io, res, { ...flags, json: flags.json || !flags.verbose }));
       const api = client(ctx, flags);
-      if (!flags.all) return show(ctx.io, await api.request("GET", "/movies", undefined, { limit: flags.limit }), flags);
+      if (!flags.all) return out(await api.request("GET", "/movies", undefined, { limit: flags.limit }));
       const items: unknown[] = [];
       let nextToken: string | undefined;
       let last: ApiResponse;
@@ -106,7 +146,7 @@ export function registerCall(program: Command): void {
         items.push(...page.items);
         nextToken = page.nextToken;
       } while (nextToken);
-      return show(ctx.io, { ...last, body: { items } }, flags);
+      return out({ ...last, body: { items } });
     }),
   );
 
@@ -117,14 +157,40 @@ export function registerCall(program: Command): void {
     }),
   );
 
-  addMovieFlags(call.command("update").argument("<id>", "movie id").description("PUT /movies/{id}")).action((id: string, flags: MovieFlags, cmd: Command) =>
+  addMovieFlags(
+    call
+      .command("update")
+      .argument("<id>", "movie id")
+      .description("PUT /movies/{id}. PUT replaces the whole movie; the CLI reads the current one and sends it with your changes, so --rating alone keeps title and genres")
+      .option("--replace", "send only what you give (title, rating and genres all required), without reading the movie first"),
+  ).action((id: string, flags: MovieFlags, cmd: Command) =>
     runCommand(cmd, async (ctx) => {
-      const body = movieBody(flags);
-      return show(ctx.io, await client(ctx, flags).request("PUT", `/movies/${encodeURIComponent(id)}`, body), flags);
+      const changes = movieBody(flags);
+      const api = client(ctx, flags);
+      const path = `/movies/${encodeURIComponent(id)}`;
+      let body = changes;
+      if (!flags.replace) {
+        const current = await api.request("GET", path);
+        // a missing movie is the API's 404, shown as the API said it: PUT never creates
+        if (current.status !== 200) return show(ctx.io, current, flags);
+        body = mergeMovie(current.body as Record<string, unknown>, changes);
+      }
+      return show(ctx.io, await api.request("PUT", path, body), flags);
     }),
   );
 
   addCallFlags(call.command("delete").argument("<id>", "movie id").description("DELETE /movies/{id}")).action((id: string, flags: CallFlags, cmd: Command) =>
-    runCommand(cmd, async (ctx) => show(ctx.io, await client(ctx, flags).request("DELETE", `/movies/${encodeURIComponent(id)}`), flags)),
+    runCommand(cmd, async (ctx) => {
+      const res = await client(ctx, flags).request("DELETE", `/movies/${encodeURIComponent(id)}`);
+      if (res.status === 204 && !flags.json) {
+        ctx.io.line(`${ctx.io.paint("green", "204")} deleted movie ${id}`);
+        return EXIT.ok;
+      }
+      if (res.status === 204 && flags.json) {
+        ctx.io.data({ deleted: id }, true);
+        return EXIT.ok;
+      }
+      return show(ctx.io, res, flags);
+    }),
   );
 }

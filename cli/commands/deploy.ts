@@ -9,9 +9,10 @@ export function registerDeploy(program: Command): void {
     .command("deploy")
     .description("build the functions, synthesize the stack and apply it to the target")
     .option("--hotswap", "only replace the code of changed functions (UpdateFunctionCode)")
-    .option("--yes", "apply to aws without asking")
+    .option("--yes", "apply to aws without asking (needed when there is no terminal to ask on)")
+    .option("--allow-embedded", "with --target localstack: run Terraform against the movies embedded cloud when it is what answers at the endpoint")
     .option("--json", "print the outputs as JSON")
-    .action((flags: { hotswap?: boolean; yes?: boolean; json?: boolean }, cmd: Command) =>
+    .action((flags: { hotswap?: boolean; yes?: boolean; json?: boolean; allowEmbedded?: boolean }, cmd: Command) =>
       runCommand(cmd, async (ctx) => {
         const { io } = ctx;
         if (flags.hotswap) {
@@ -30,7 +31,7 @@ export function registerDeploy(program: Command): void {
         const rec = await deploy(ctx, flags);
         if (flags.json) io.data(rec);
         else {
-          io.line(`${io.paint("bold", "API")}      ${rec.outputs.api_url}`);
+          io.line(`${io.paint("bold", "API")}      ${rec.outputs.api_url?.replace(/\/$/, "")}/movies`);
           io.line(`table    ${rec.outputs.table_name}`);
           io.line(`topic    ${rec.outputs.topic_arn}`);
           io.line(`queue    ${rec.outputs.queue_url}`);
@@ -42,8 +43,9 @@ export function registerDeploy(program: Command): void {
   program
     .command("destroy")
     .description("remove what deploy made on the target")
-    .option("--yes", "destroy on aws without asking")
-    .action((flags: { yes?: boolean }, cmd: Command) =>
+    .option("--yes", "destroy on aws without asking (needed when there is no terminal to ask on)")
+    .option("--allow-embedded", "with --target localstack: run Terraform against the movies embedded cloud when it is what answers at the endpoint")
+    .action((flags: { yes?: boolean; allowEmbedded?: boolean }, cmd: Command) =>
       runCommand(cmd, async (ctx) => {
         const { io, settings } = ctx;
         const rec = requireDeployment(settings);
@@ -52,12 +54,22 @@ export function registerDeploy(program: Command): void {
           const res = await destroyOnCloud(rec.endpoint!, "movies");
           io.line(`removed ${res.changes.filter((c) => c.action === "delete").length} resources from the embedded cloud`);
         } else {
-          if (settings.target === "aws" && !flags.yes) throw new CliError("destroying an aws deployment needs --yes", EXIT.usage, "run `movies destroy --target aws --yes`");
+          const { checkBeforeTerraform, terraformEndpoint } = await import("../deploy/deploy.js");
+          await checkBeforeTerraform(ctx, flags, true);
+          const { existsSync } = await import("node:fs");
           const { join } = await import("node:path");
-          const { Terraform } = await import("../../stacks/terraform/terraform.js");
-          const tf = new Terraform({ dir: join(settings.root, "cdktf.out", "stacks", "movies"), onLine: (l: string) => l.trim() && io.info(io.paint("gray", `  ${l}`)) });
-          await tf.init();
-          await tf.destroy();
+          const { recordsDir } = await import("../records.js");
+          const { terraformWorkdir } = await import("../deploy/workdir.js");
+          const key = rec.workdir ?? terraformWorkdir(settings, terraformEndpoint(settings)).key;
+          const base = join(recordsDir(settings.root), "terraform", key);
+          const dir = join(base, "cdktf.out", "stacks", "movies");
+          if (!existsSync(join(dir, "cdk.tf.json"))) {
+            throw new CliError(`the Terraform folder of the ${settings.target} deployment is gone (${dir})`, EXIT.unavailable, `run \`movies deploy --target ${settings.target}\` (same region and endpoint) to recreate it, then destroy`);
+          }
+          const { Steps } = await import("../deploy/steps.js");
+          const steps = new Steps(io);
+          const { runTerraform } = await import("../deploy/terraform-run.js");
+          await runTerraform(ctx, { dir, logFile: join(base, "terraform.log"), destroy: true, yes: flags.yes, confirm: settings.target === "aws", step: (name, fn) => steps.run(name, fn) });
           io.line(`destroyed the ${settings.target} deployment`);
         }
         clearDeployment(settings.root, settings.target);

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { join } from "node:path";
-import { usageError } from "../errors.js";
 import { reportCloudErrors, type CloudErrorRow } from "../dev/cloud-errors.js";
+import { usageError } from "../errors.js";
 import { clearCloudRecord, clearDeployment, writeCloudRecord } from "../records.js";
 import { runCommand } from "../run.js";
 import { onStopSignal } from "../signals.js";
@@ -17,6 +17,29 @@ export function registerDev(program: Command): void {
         const port = Number(flags.port);
         if (!Number.isInteger(port) || port < 0 || port > 65535) throw usageError(`--port must be a port number, got "${flags.port}"`);
         const { io } = ctx;
+        const { requireFreePort } = await import("../port-check.js");
+        await requireFreePort("127.0.0.1", port, "dev");
+        // the dashboard is drawn before anything starts, so the first frame already says what is under way
+        const state = {
+          cloudUrl: "",
+          apiUrl: "",
+          status: "loading",
+          busy: true,
+          builds: {} as Record<string, import("../views/dashboard.js").FunctionBuildState>,
+          buildErrors: [] as string[],
+          requests: [] as import("../views/dashboard.js").RequestRow[],
+          events: [] as import("../views/dashboard.js").EventRow[],
+          emails: [] as import("../views/dashboard.js").EmailRow[],
+          errors: [] as CloudErrorRow[],
+        };
+        let redraw = () => {};
+        let unmount = () => {};
+        if (io.interactive) {
+          const [{ render }, { createElement }, { Dashboard }] = await Promise.all([import("ink"), import("react"), import("../views/dashboard.js")]);
+          const view = render(createElement(Dashboard, state));
+          redraw = () => view.rerender(createElement(Dashboard, { ...state, builds: { ...state.builds } }));
+          unmount = () => view.unmount();
+        }
         const [{ startCloud }, { deploy }, { hotswap }, { seedTable }, { DEFAULT_MOVIES }, feeds, { watchDebounced }, { tailEvents }, { sdkConfig, output }] =
           await Promise.all([
             import("../../emulator/cloud.js"),
@@ -29,56 +52,85 @@ export function registerDev(program: Command): void {
             import("../tail.js"),
             import("../context.js"),
           ]);
-        // Until the dashboard is up (and without one), internal errors of the cloud are warnings in the terminal.
-        let showError = (row: CloudErrorRow) => io.warn(`cloud error: ${row.message}`);
-        const onError = reportCloudErrors(ctx.settings.root, (row) => showError(row));
-        const cloud = await startCloud({ port, host: "127.0.0.1", stateDir: flags.stateDir, onError });
+        const onBuild = (name: string, s: import("../views/dashboard.js").FunctionBuildState) => {
+          state.builds[name] = s;
+          if (s === "building") state.status = `building ${name}`;
+          redraw();
+        };
+        state.status = "starting the embedded cloud";
+        redraw();
+        // On the dashboard (when there is one) and in cloud.log; without a dashboard, warnings in the terminal.
+        const onError = reportCloudErrors(ctx.settings.root, (row) => {
+          if (!io.interactive) return io.warn(`cloud error: ${row.message}`);
+          state.errors.push(row);
+          if (state.errors.length > 50) state.errors.shift();
+          redraw();
+        });
+        const cloud = await startCloud({ port, host: "127.0.0.1", stateDir: flags.stateDir, onError }).catch((e: unknown) => {
+          unmount();
+          throw e;
+        });
+        state.cloudUrl = cloud.url;
         const settings = { ...ctx.settings, target: "local" as const, endpoint: cloud.url };
-        const dev = { io, settings };
+        // on the dashboard, deploy's step lines become its status line instead of text under the frame
+        const { Io } = await import("../io.js");
+        const { Writable } = await import("node:stream");
+        const statusFeed = new Writable({
+          write(chunk: Buffer, _enc, done) {
+            const last = chunk.toString().split("\n").filter((l) => l.trim()).pop();
+            if (last) {
+              state.status = last.trim();
+              redraw();
+            }
+            done();
+          },
+        });
+        const dev = { io: io.interactive ? new Io({ stderr: statusFeed }) : io, settings };
         writeCloudRecord(settings.root, { url: cloud.url, host: "127.0.0.1", port: cloud.port, pid: process.pid, stateDir: flags.stateDir, startedAt: new Date().toISOString() });
         const abort = new AbortController();
         const release = onStopSignal(() => abort.abort());
+        abort.signal.addEventListener("abort", () => unmount());
         try {
-          const rec = await deploy(dev, {});
+          state.status = "building the functions";
+          redraw();
+          const rec = await deploy(dev, { onBuild });
           if (abort.signal.aborted) return;
+          state.apiUrl = rec.outputs.api_url ?? "";
+          state.status = "seeding the table";
+          redraw();
           const seeded = await seedTable(dev, DEFAULT_MOVIES);
-          io.info(`seeded ${seeded.written} movies`);
+          dev.io.info(`seeded ${seeded.written} movies`);
           if (abort.signal.aborted) return;
-
-          const state = {
-            cloudUrl: cloud.url,
-            apiUrl: rec.outputs.api_url ?? "",
-            status: `deployed and seeded; ready`,
-            requests: [] as import("../views/dashboard.js").RequestRow[],
-            events: [] as import("../views/dashboard.js").EventRow[],
-            emails: [] as import("../views/dashboard.js").EmailRow[],
-            errors: [] as CloudErrorRow[],
-          };
-          let redraw = () => {};
-          if (io.interactive) {
-            const [{ render }, { createElement }, { Dashboard }] = await Promise.all([import("ink"), import("react"), import("../views/dashboard.js")]);
-            const view = render(createElement(Dashboard, state));
-            redraw = () => view.rerender(createElement(Dashboard, { ...state }));
-            showError = (row) => keep(state.errors, row);
-            abort.signal.addEventListener("abort", () => view.unmount());
-          } else {
-            io.line(`movies dev: cloud ${cloud.url}, api ${state.apiUrl}`);
-          }
+          state.status = "deployed and seeded; ready";
+          state.busy = false;
+          redraw();
+          if (!io.interactive) io.line(`movies dev: cloud ${cloud.url}, api ${state.apiUrl}`);
           const keep = <T,>(list: T[], item: T) => {
             list.push(item);
             if (list.length > 50) list.shift();
             redraw();
           };
+          const { buildErrorLines } = await import("../build-errors.js");
           const stopWatching = watchDebounced(join(settings.root, "handlers"), async () => {
             const t0 = performance.now();
+            state.busy = true;
+            state.status = "saved; rebuilding";
+            redraw();
             try {
-              const swapped = (await hotswap(dev)).filter((r) => r.updated).map((r) => r.name);
+              const swapped = (await hotswap(dev, onBuild)).filter((r) => r.updated).map((r) => r.name);
+              state.buildErrors = [];
               state.status = swapped.length ? `hotswapped ${swapped.join(", ")} in ${Math.round(performance.now() - t0)} ms` : "saved; no function changed";
             } catch (e) {
-              state.status = `build failed: ${(e as Error).message.split("\n")[0]}`;
+              // the whole of it: file:line:column, the message, the line with a caret
+              state.buildErrors = buildErrorLines(e);
+              state.status = "build failed; fix it and save again (the last good code keeps running)";
             }
+            state.busy = false;
             if (io.interactive) redraw();
-            else io.line(state.status);
+            else {
+              io.line(state.status);
+              for (const l of state.buildErrors) io.line(l);
+            }
           });
           const plain = !io.interactive;
           await Promise.all([
@@ -91,11 +143,13 @@ export function registerDev(program: Command): void {
               peek: false,
               signal: abort.signal,
               onReady: () => undefined,
+              onLeftover: (l) => io.warn(`could not remove the ${l.what} ${l.id} (${l.error}); remove it by hand: ${l.removeWith}`),
               onEvent: (e) => (plain ? io.line(`event ${e.type} ${e.id ?? ""} ${e.title ?? ""}`) : keep(state.events, e)),
             }),
           ]).finally(stopWatching);
         } finally {
           release();
+          unmount();
           await cloud.stop();
           clearCloudRecord(settings.root);
           if (!flags.stateDir) clearDeployment(settings.root, "local");

@@ -32,6 +32,11 @@ export function registerStatus(program: Command): void {
         if (Object.keys(deployments).length === 0) io.line("deployed: nothing yet (run `movies deploy`)");
         for (const [target, d] of Object.entries(deployments)) {
           io.line(`deployed to ${io.paint("bold", target)} at ${d.deployedAt}${d.endpoint ? ` (${d.endpoint})` : ""}`);
+          // the URL alone on its line, with nothing glued to it, so a double-click copies exactly it
+          if (d.outputs.api_url) {
+            io.line(`  ${"API".padEnd(16)} ${d.outputs.api_url.replace(/\/$/, "")}/movies`);
+            io.line(io.paint("gray", `  ${"try".padEnd(16)} curl ${d.outputs.api_url.replace(/\/$/, "")}/movies/1`));
+          }
           for (const [k, v] of Object.entries(d.outputs)) io.line(`  ${k.padEnd(16)} ${k === "api_key" ? io.paint("gray", "(hidden; --json shows it)") : v}`);
         }
       }),

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { output, requireDeployment, sdkConfig } from "../context.js";
-import { usageError } from "../errors.js";
+import { EXIT, usageError } from "../errors.js";
 import type { Io } from "../io.js";
 import { runCommand } from "../run.js";
 import { onStopSignal } from "../signals.js";
@@ -52,6 +52,12 @@ export function registerTailEvents(program: Command): void {
         const abort = new AbortController();
         const release = onStopSignal(() => abort.abort());
         const timer = timeout ? setTimeout(() => abort.abort(), timeout * 1000) : undefined;
+        let leftovers = 0;
+        const onLeftover = (l: import("../tail.js").Leftover) => {
+          leftovers++;
+          ctx.io.warn(`could not remove the ${l.what} ${l.id} (${l.error})`);
+          ctx.io.info(`  remove it by hand${ctx.settings.target === "aws" ? " (it is billed while it exists)" : ""}: ${l.removeWith}`);
+        };
         try {
           await tailEvents({
             config: sdkConfig(ctx.settings, rec),
@@ -63,7 +69,9 @@ export function registerTailEvents(program: Command): void {
             signal: abort.signal,
             onReady: (where) => ctx.io.info(`following events on ${where} (Ctrl-C to stop)`),
             onEvent: (e) => printEvent(ctx.io, e, Boolean(flags.json)),
+            onLeftover,
           });
+          if (leftovers) return EXIT.refused;
         } finally {
           if (timer) clearTimeout(timer);
           release();

@@ -41,6 +41,8 @@ export function registerUpDown(program: Command): void {
           else io.line(`movies cloud already running at ${existing.url} (pid ${existing.pid})`);
           return;
         }
+        const { requireFreePort } = await import("../port-check.js");
+        await requireFreePort(flags.host, port, "up");
         if (flags.foreground) {
           const { startCloud } = await import("../../emulator/cloud.js");
           const onError = reportCloudErrors(settings.root, (row) => io.warn(`cloud error: ${row.message}`));

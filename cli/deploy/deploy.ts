@@ -1,5 +1,4 @@
 import { mkdirSync } from "node:fs";
-import { createInterface } from "node:readline/promises";
 import { join } from "node:path";
 import type { CommandContext } from "../context.js";
 import { cloudUrl } from "../context.js";
@@ -14,6 +13,30 @@ import { Steps } from "./steps.js";
 export interface DeployFlags {
   yes?: boolean;
   json?: boolean;
+  /** run Terraform against our own embedded cloud found where LocalStack was expected */
+  allowEmbedded?: boolean;
+  /** each function's build state, for a live view (the dev dashboard) */
+  onBuild?: Parameters<typeof import("./function-builds.js").buildFunctions>[1];
+}
+
+/** Where the AWS APIs of a Terraform target answer: --endpoint, LocalStack's URL, or AWS itself. */
+export function terraformEndpoint(settings: CommandContext["settings"]): string | undefined {
+  return settings.target === "localstack" ? (settings.endpoint ?? settings.localstackUrl) : settings.endpoint;
+}
+
+/**
+ * Checks everything a Terraform target needs before anything is built; throws
+ * one error listing every problem with its fix. Running Terraform against our
+ * own cloud is what was asked when --endpoint names it or --allow-embedded is given.
+ */
+export async function checkBeforeTerraform(ctx: CommandContext, flags: { allowEmbedded?: boolean; yes?: boolean }, forDestroy = false): Promise<void> {
+  const { settings, io } = ctx;
+  const { preflight, reportProblems } = await import("./preflight.js");
+  const result = await preflight(settings, terraformEndpoint(settings), { allowEmbedded: flags.allowEmbedded || Boolean(settings.endpoint), forDestroy, willAsk: settings.target === "aws" && !flags.yes });
+  reportProblems(io, `${forDestroy ? "destroy on" : "deploy to"} ${settings.target}`, result.problems);
+  if (result.region && settings.regionFrom === "default") settings.region = result.region;
+  if (result.identity) io.info(io.paint("gray", `  aws: ${result.identity}`));
+  if (result.endpoint) io.info(io.paint("gray", `  endpoint: ${result.endpoint.url} is ${result.endpoint.detail}`));
 }
 
 /** The embedded cloud to deploy into: --endpoint, the running one, or a new one on 4566. */
@@ -39,7 +62,7 @@ function synthOutdir(settings: CommandContext["settings"]): string {
   return dir;
 }
 
-function stackInput(ctx: CommandContext, endpointUrl?: string) {
+function stackInput(ctx: CommandContext, endpointUrl?: string, stateDir = join(ctx.settings.root, ".movies", "state")) {
   const s = ctx.settings;
   if (s.target === "aws" && (!s.senderEmail || !s.recipientEmail)) {
     const missing = !s.senderEmail ? "senderEmail" : "recipientEmail";
@@ -57,19 +80,9 @@ function stackInput(ctx: CommandContext, endpointUrl?: string) {
     ...(endpointUrl ? { endpointUrl } : {}),
     stateBackend: s.stateBackend,
     // explicit: stacks/config.ts finds the repo from its own file, which inside the CLI's bundle is dist/cli
-    stateDir: join(s.root, ".movies", "state"),
+    stateDir,
     functionsDir: join(s.root, "dist", "functions"),
   };
-}
-
-async function confirm(ctx: CommandContext, question: string): Promise<boolean> {
-  if (!process.stdin.isTTY) throw usageError("deploying to aws asks before applying, and there is no terminal to ask", "pass --yes to apply without asking");
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  try {
-    return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
-  } finally {
-    rl.close();
-  }
 }
 
 /**
@@ -79,9 +92,11 @@ async function confirm(ctx: CommandContext, question: string): Promise<boolean> 
  */
 export async function recoverDeployment(ctx: CommandContext): Promise<DeploymentRecord> {
   const { settings } = ctx;
-  const endpoint = settings.target === "localstack" ? (settings.endpoint ?? settings.localstackUrl) : settings.endpoint;
+  const endpoint = terraformEndpoint(settings);
+  const { terraformWorkdir } = await import("./workdir.js");
+  const work = terraformWorkdir(settings, endpoint);
   const { synthStack } = await import("../../stacks/synth.js");
-  const synth = await synthStack(stackInput(ctx, endpoint), { outdir: join(settings.root, "cdktf.out") });
+  const synth = await synthStack(stackInput(ctx, endpoint, work.stateDir), { outdir: work.outdir });
   const { Terraform } = await import("../../stacks/terraform/terraform.js");
   const tf = new Terraform({ dir: synth.dir, env: settings.profile ? { AWS_PROFILE: settings.profile } : undefined });
   await tf.init();
@@ -89,7 +104,7 @@ export async function recoverDeployment(ctx: CommandContext): Promise<Deployment
   if (!outputs.function_names) throw new CliError(`nothing is deployed to ${settings.target} yet`, EXIT.unavailable, `run \`movies deploy --target ${settings.target}\` first`);
   const apiUrl = apiUrlFor(settings.target, outputs, endpoint);
   if (apiUrl) outputs.api_url = apiUrl;
-  const rec: DeploymentRecord = { target: settings.target, deployedAt: new Date().toISOString(), endpoint, region: settings.region, outputs };
+  const rec: DeploymentRecord = { target: settings.target, deployedAt: new Date().toISOString(), endpoint, region: settings.region, outputs, workdir: work.key };
   writeDeployment(settings.root, rec);
   return rec;
 }
@@ -103,15 +118,20 @@ export async function deploy(ctx: CommandContext, flags: DeployFlags): Promise<D
     io.info(io.paint("yellow", `stopping after "${steps.current ?? "the current step"}" (Ctrl-C again to stop at once)`));
   });
   try {
+    if (settings.target !== "local") await steps.run("preflight", () => checkBeforeTerraform(ctx, flags));
     const built = await steps.run("build functions", async () => {
       const { buildFunctions } = await import("./function-builds.js");
-      return buildFunctions(settings.root);
+      return buildFunctions(settings.root, flags.onBuild);
     });
     for (const f of built) if (!f.cached) io.info(io.paint("gray", `  ${f.name}.zip ${(f.bytes / 1024).toFixed(1)} KiB${f.changed ? "" : " (unchanged)"}`));
-    const endpoint = settings.target === "local" ? await steps.run("embedded cloud", () => ensureCloud(ctx)) : settings.target === "localstack" ? (settings.endpoint ?? settings.localstackUrl) : settings.endpoint;
+    const endpoint = settings.target === "local" ? await steps.run("embedded cloud", () => ensureCloud(ctx)) : terraformEndpoint(settings);
+    const { adoptLegacyState, terraformWorkdir } = await import("./workdir.js");
+    const work = settings.target === "local" ? undefined : terraformWorkdir(settings, endpoint);
+    const adopted = work && adoptLegacyState(settings, work);
+    if (adopted) io.info(`  moved the earlier Terraform state ${adopted} into ${work.stateDir}`);
     const synth = await steps.run("synthesize stack", async () => {
       const { synthStack } = await import("../../stacks/synth.js");
-      return synthStack(stackInput(ctx, endpoint), { outdir: synthOutdir(settings) });
+      return synthStack(stackInput(ctx, endpoint, work?.stateDir), { outdir: work?.outdir ?? synthOutdir(settings) });
     });
     let raw: Record<string, unknown>;
     if (settings.target === "local") {
@@ -120,26 +140,22 @@ export async function deploy(ctx: CommandContext, flags: DeployFlags): Promise<D
       io.info(io.paint("gray", `  ${changed.length} changed, ${result.changes.length - changed.length} unchanged`));
       raw = result.outputs;
     } else {
+      const { runTerraform } = await import("./terraform-run.js");
+      await runTerraform(ctx, { dir: synth.dir, logFile: work!.logFile, yes: flags.yes, confirm: settings.target === "aws", step: (name, fn) => steps.run(name, fn) });
       const { Terraform } = await import("../../stacks/terraform/terraform.js");
-      const tf = new Terraform({ dir: synth.dir, onLine: (l) => l.trim() && io.info(io.paint("gray", `  ${l}`)), env: settings.profile ? { AWS_PROFILE: settings.profile } : undefined });
-      await steps.run("terraform init", () => tf.init());
-      const plan = await steps.run("terraform plan", () => tf.plan());
-      if (plan.changes) {
-        if (settings.target === "aws" && !flags.yes && !(await confirm(ctx, "Apply these changes to AWS?"))) throw new CliError("deploy cancelled; nothing was applied", EXIT.refused);
-        await steps.run("terraform apply", () => tf.apply());
-      } else io.info("  no changes");
-      raw = await tf.outputValues();
+      raw = await new Terraform({ dir: synth.dir, env: settings.profile ? { AWS_PROFILE: settings.profile } : undefined }).outputValues();
     }
     const outputs = flattenOutputs(raw);
     const apiUrl = apiUrlFor(settings.target, outputs, endpoint);
     if (apiUrl) outputs.api_url = apiUrl;
-    const rec: DeploymentRecord = { target: settings.target, deployedAt: new Date().toISOString(), endpoint, region: settings.region, outputs };
+    const rec: DeploymentRecord = { target: settings.target, deployedAt: new Date().toISOString(), endpoint, region: settings.region, outputs, ...(work ? { workdir: work.key } : {}) };
     writeDeployment(settings.root, rec);
     writeDefaultTarget(settings.root, settings.target);
     io.info(`deployed to ${settings.target} in ${steps.totalMs()} ms`);
     return rec;
   } catch (e) {
-    if (steps.current) io.info(io.paint("red", `✗ stopped during: ${steps.current}`));
+    // a failed preflight has said everything already; nothing had started
+    if (steps.current && steps.current !== "preflight") io.info(io.paint("red", `✗ stopped during: ${steps.current}`));
     throw e;
   } finally {
     release();

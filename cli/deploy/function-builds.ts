@@ -83,7 +83,10 @@ async function readCache(path: string): Promise<Record<string, CacheEntry>> {
  * about a second, so this is what lets a hotswap of one function, and a deploy
  * with nothing changed, skip most of the build.
  */
-export async function buildFunctions(root: string): Promise<BuiltFunction[]> {
+export type BuildState = "checking" | "cached" | "building" | "built" | "failed";
+
+export async function buildFunctions(root: string, onProgress?: (name: FunctionName, state: BuildState) => void): Promise<BuiltFunction[]> {
+  for (const name of FUNCTION_NAMES) onProgress?.(name, "checking");
   const cachePath = buildCachePath(root);
   const cache = await readCache(cachePath);
   // fingerprints are taken before bundling: an edit during the build makes the next run bundle again, never the reverse
@@ -95,16 +98,28 @@ export async function buildFunctions(root: string): Promise<BuiltFunction[]> {
       const entry = cache[name];
       const path = join(root, zipPath(name));
       const onDisk = fingerprints[i] && entry?.fingerprint === fingerprints[i] ? await fileSha256(path) : undefined;
-      if (onDisk && onDisk.sha256 === entry!.sha256) results.set(name, { name, zipPath: path, bytes: onDisk.bytes, sha256: onDisk.sha256, changed: false, cached: true });
-      else stale.push(name);
+      if (onDisk && onDisk.sha256 === entry!.sha256) {
+        results.set(name, { name, zipPath: path, bytes: onDisk.bytes, sha256: onDisk.sha256, changed: false, cached: true });
+        onProgress?.(name, "cached");
+      } else stale.push(name);
     }),
   );
   if (stale.length > 0) {
     const { bundleFunctions } = await import("../../scripts/bundle-functions.js");
-    for (const f of await bundleFunctions({ rootDir: root, only: FUNCTION_NAMES.filter((n) => stale.includes(n)) })) {
-      results.set(f.name, { ...f, cached: false });
-      const fingerprint = fingerprints[FUNCTION_NAMES.indexOf(f.name)];
-      if (fingerprint) cache[f.name] = { fingerprint, sha256: f.sha256 };
+    // one function per call, in order, so progress can name the one being bundled
+    for (const name of FUNCTION_NAMES.filter((n) => stale.includes(n))) {
+      onProgress?.(name, "building");
+      let f;
+      try {
+        [f] = await bundleFunctions({ rootDir: root, only: [name] });
+      } catch (e) {
+        onProgress?.(name, "failed");
+        throw e;
+      }
+      results.set(f!.name, { ...f!, cached: false });
+      onProgress?.(name, "built");
+      const fingerprint = fingerprints[FUNCTION_NAMES.indexOf(f!.name)];
+      if (fingerprint) cache[f!.name] = { fingerprint, sha256: f!.sha256 };
     }
     await mkdir(dirname(cachePath), { recursive: true });
     const tmp = `${cachePath}.${process.pid}.tmp`;

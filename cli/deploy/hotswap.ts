@@ -16,7 +16,7 @@ export interface HotswapResult {
  * function whose zip differs from the deployed one (Lambda's CodeSha256), with
  * UpdateFunctionCode. Nothing else in the stack is touched.
  */
-export async function hotswap(ctx: CommandContext): Promise<HotswapResult[]> {
+export async function hotswap(ctx: CommandContext, onBuild?: Parameters<typeof import("./function-builds.js").buildFunctions>[1]): Promise<HotswapResult[]> {
   const { target, root } = ctx.settings;
   const recorded = readDeployment(root, target);
   const rec = recorded ?? (target === "local" ? requireDeployment(ctx.settings) : await (await import("./deploy.js")).recoverDeployment(ctx));
@@ -25,7 +25,7 @@ export async function hotswap(ctx: CommandContext): Promise<HotswapResult[]> {
     import("./function-builds.js"),
     import("@aws-sdk/client-lambda"),
   ]);
-  const built = await buildFunctions(ctx.settings.root);
+  const built = await buildFunctions(ctx.settings.root, onBuild);
   const lambda = new LambdaClient(sdkConfig(ctx.settings, rec));
   try {
     return await Promise.all(

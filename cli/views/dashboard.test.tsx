@@ -30,3 +30,31 @@ describe("Dashboard", () => {
     expect(frame).toContain("New Movie Added: Heat");
   });
 });
+
+describe("Dashboard while starting and building", () => {
+  it("draws from the first frame: a spinner and the step under way, before any URL exists", () => {
+    const frame = render(<Dashboard cloudUrl="" apiUrl="" status="starting the embedded cloud" busy requests={[]} events={[]} emails={[]} />).lastFrame()!;
+    expect(frame).toContain("starting…");
+    expect(frame).toContain("not deployed yet");
+    expect(frame).toMatch(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] starting the embedded cloud/);
+  });
+
+  it("shows each function's build and a failed build's errors whole", () => {
+    const frame = render(
+      <Dashboard
+        {...base}
+        status="build failed"
+        builds={{ "get-movie": "failed", "list-movies": "cached", "create-movie": "building" }}
+        buildErrors={['handlers/get-movie/handler.ts:12:7: Expected ";" but found "const"', "    let x const y", "          ^"]}
+        requests={[]}
+        events={[]}
+        emails={[]}
+      />,
+    ).lastFrame()!;
+    expect(frame).toContain("✗ get-movie");
+    expect(frame).toContain("= list-movies");
+    expect(frame).toMatch(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] create-movie/);
+    expect(frame).toContain('handlers/get-movie/handler.ts:12:7: Expected ";" but found "const"');
+    expect(frame).toContain("    let x const y");
+  });
+});

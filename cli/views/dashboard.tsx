@@ -1,4 +1,5 @@
 import { Box, Text } from "ink";
+import { Spinner } from "./spinner.js";
 
 export interface RequestRow {
   time: number;
@@ -26,12 +27,20 @@ export interface ErrorRow {
   message: string;
 }
 
+export type FunctionBuildState = "checking" | "cached" | "building" | "built" | "failed";
+
 export interface DashboardProps {
   cloudUrl: string;
   apiUrl: string;
   status: string;
   /** internal errors of the in-process cloud; the panel shows only when there are some */
   errors?: ErrorRow[];
+  /** something is under way (start-up, a rebuild): a spinner turns beside the status */
+  busy?: boolean;
+  /** each function's build, shown while one is under way or failed */
+  builds?: Record<string, FunctionBuildState>;
+  /** the last build's errors, whole (file:line:column, the line, a caret) */
+  buildErrors?: string[];
   requests: RequestRow[];
   events: EventRow[];
   emails: EmailRow[];
@@ -43,13 +52,45 @@ const statusColour = (s: number) => (s >= 500 ? "red" : s >= 400 ? "yellow" : "g
 const clock = (t: number | string) => new Date(t).toISOString().slice(11, 19);
 
 /** The `movies dev` live view: where things run, then the latest requests, events and emails. */
-export function Dashboard({ cloudUrl, apiUrl, status, errors = [], requests, events, emails, rows = 6 }: DashboardProps) {
+const BUILD_MARK: Record<FunctionBuildState, { mark: string; color: string }> = {
+  checking: { mark: "·", color: "gray" },
+  cached: { mark: "=", color: "gray" },
+  building: { mark: "…", color: "yellow" },
+  built: { mark: "✓", color: "green" },
+  failed: { mark: "✗", color: "red" },
+};
+
+export function Dashboard({ cloudUrl, apiUrl, status, errors = [], busy = false, builds = {}, buildErrors = [], requests, events, emails, rows = 6 }: DashboardProps) {
+  const showBuilds = Object.values(builds).some((b) => b !== "cached" && b !== "built") || buildErrors.length > 0 || busy;
   return (
     <Box flexDirection="column">
       <Text>
-        <Text bold>movies dev</Text> <Text color="gray">cloud</Text> {cloudUrl} <Text color="gray">api</Text> {apiUrl}
+        <Text bold>movies dev</Text> <Text color="gray">cloud</Text> {cloudUrl || "starting…"} <Text color="gray">api</Text> {apiUrl || "not deployed yet"}
       </Text>
-      <Text color="gray">{status}</Text>
+      <Text color="gray">
+        {busy ? <Spinner /> : null}
+        {busy ? " " : ""}
+        {status}
+      </Text>
+      {showBuilds && Object.keys(builds).length ? (
+        <Box>
+          {Object.entries(builds).map(([name, state]) => (
+            <Text key={name} color={BUILD_MARK[state].color}>
+              {state === "building" ? <Spinner color="yellow" /> : BUILD_MARK[state].mark} {name}
+              {"  "}
+            </Text>
+          ))}
+        </Box>
+      ) : null}
+      {buildErrors.length ? (
+        <Box flexDirection="column" marginTop={1}>
+          {buildErrors.map((l, i) => (
+            <Text key={i} color={i === 0 || !l.startsWith("    ") ? "red" : undefined}>
+              {l}
+            </Text>
+          ))}
+        </Box>
+      ) : null}
       {errors.length > 0 ? (
         <Box flexDirection="column" marginTop={1}>
           <Text bold color="red">

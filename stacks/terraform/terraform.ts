@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { createWriteStream, existsSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -19,6 +19,10 @@ export interface TerraformOptions {
   executable?: string;
   /** Provider mirror root; undefined searches the usual places, null disables it. */
   pluginMirror?: string | null;
+  /** Each message of Terraform's machine-readable UI (`-json`), for the plan and apply that use it. */
+  onMessage?: (message: TerraformMessage) => void;
+  /** Every line Terraform prints is appended here, so the whole story is on disk while the screen shows a summary. */
+  logFile?: string;
   /** Extra environment for terraform (e.g. AWS_PROFILE). */
   env?: Record<string, string | undefined>;
   signal?: AbortSignal;
@@ -28,6 +32,17 @@ export interface TerraformOutput {
   value: unknown;
   type: unknown;
   sensitive: boolean;
+}
+
+/** One line of `terraform plan|apply -json` (https://developer.hashicorp.com/terraform/internals/machine-readable-ui). */
+export interface TerraformMessage {
+  "@level": "info" | "warn" | "error";
+  "@message": string;
+  type: string;
+  hook?: { resource?: { addr: string; resource_type?: string }; action?: string; elapsed_seconds?: number };
+  change?: { resource?: { addr: string }; action?: string };
+  changes?: { add: number; change: number; remove: number; import?: number; operation: "plan" | "apply" | "destroy" };
+  diagnostic?: { severity: "error" | "warning"; summary: string; detail?: string; address?: string };
 }
 
 const OUTPUT_TAIL_LINES = 40;
@@ -71,6 +86,21 @@ export class Terraform {
     await this.run("apply", ["apply", "-input=false", "-no-color", "-auto-approve", "-compact-warnings"]);
   }
 
+  /**
+   * Plans into a file with the machine-readable UI (messages go to onMessage);
+   * returns whether anything would change. `destroy` plans removal.
+   */
+  async planToFile(planFile: string, { destroy = false }: { destroy?: boolean } = {}): Promise<{ changes: boolean }> {
+    const args = ["plan", "-input=false", "-no-color", "-json", "-detailed-exitcode", `-out=${planFile}`, ...(destroy ? ["-destroy"] : [])];
+    const { exitCode } = await this.run("plan", args, [0, 2], { json: true });
+    return { changes: exitCode === 2 };
+  }
+
+  /** Applies a saved plan with the machine-readable UI (it applies exactly what was shown and confirmed). */
+  async applyPlanFile(planFile: string): Promise<void> {
+    await this.run("apply", ["apply", "-input=false", "-no-color", "-json", planFile], [0], { json: true });
+  }
+
   async destroy(): Promise<void> {
     await this.run("destroy", ["destroy", "-input=false", "-no-color", "-auto-approve", "-compact-warnings"]);
   }
@@ -95,7 +125,7 @@ export class Terraform {
     name: string,
     args: string[],
     okExitCodes: number[] = [0],
-    { stream = true }: { stream?: boolean } = {},
+    { stream = true, json = false }: { stream?: boolean; json?: boolean } = {},
   ): Promise<{ exitCode: number; stdout: string }> {
     if (!existsSync(join(this.options.dir, "cdk.tf.json"))) {
       throw new TerraformCommandError(name, undefined, `no cdk.tf.json in ${this.options.dir}; synthesize the stack first`);
@@ -125,12 +155,29 @@ export class Terraform {
         cancelSignal: this.options.signal,
       });
       const tail: string[] = [];
-      if (stream) {
-        for await (const line of child.iterable({ from: "all" })) {
-          tail.push(line);
-          if (tail.length > OUTPUT_TAIL_LINES) tail.shift();
-          this.options.onLine?.(line);
+      const log = this.options.logFile ? createWriteStream(this.options.logFile, { flags: "a" }) : undefined;
+      log?.write(`\n$ terraform ${args.join(" ")}\n`);
+      try {
+        if (stream) {
+          for await (const line of child.iterable({ from: "all" })) {
+            log?.write(`${line}\n`);
+            let text = line;
+            if (json && line.startsWith("{")) {
+              try {
+                const message = JSON.parse(line) as TerraformMessage;
+                text = message["@message"];
+                this.options.onMessage?.(message);
+              } catch {
+                // not a UI message (a provider's stray line): kept as text
+              }
+            }
+            tail.push(text);
+            if (tail.length > OUTPUT_TAIL_LINES) tail.shift();
+            this.options.onLine?.(text);
+          }
         }
+      } finally {
+        await new Promise<void>((done) => (log ? log.end(done) : done()));
       }
       const result = await child;
       if (result.failed && (result.code === "ENOENT" || /ENOENT/.test(String(result.message)))) {

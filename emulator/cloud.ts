@@ -14,7 +14,7 @@ import { withIamCheck } from "./admin/iam-guard.js";
 import { snsLambdaDeliverer } from "./admin/sns-lambda-deliverer.js";
 import { createSystem, queuePolicyGuard, type System } from "./admin/system.js";
 import { PrincipalRegistry } from "./iam/principals.js";
-import { FunctionRegistry } from "./lambda/functions.js";
+import { FunctionRegistry, type FunctionIdentity } from "./lambda/functions.js";
 
 export interface CloudOptions {
   /** 0 picks a free port */
@@ -27,8 +27,12 @@ export interface CloudOptions {
   onError?: (err: unknown) => void;
   /** how often expired DynamoDB TTL items are deleted (default 1000 ms) */
   ttlSweepMs?: number;
-  /** check calls made with a function's credentials against its role (default true; `--no-iam` turns it off) */
-  iam?: boolean;
+  /**
+   * Check calls made with a function's credentials against its role (default
+   * true; `--no-iam` turns it off). "strict" also refuses access keys the
+   * cloud never issued, except the root key `test` (`--iam strict`).
+   */
+  iam?: boolean | "strict";
   /** region of stacks applied and functions created (default us-east-1) */
   region?: string;
 }
@@ -68,8 +72,8 @@ export async function startCloud(opts: CloudOptions): Promise<Cloud> {
   const urlHost = host.includes(":") ? `[${host}]` : host;
   const cloudUrl = () => `http://${urlHost}:${boundPort}`;
 
-  const iam = new PrincipalRegistry({ accountId, enforce: opts.iam ?? true });
-  const lambda = new FunctionRegistry({ accountId, region, stateDir, endpointUrl: cloudUrl });
+  const iam = new PrincipalRegistry({ accountId, enforce: opts.iam !== false, unknownKeys: opts.iam === "strict" ? "refuse" : "root" });
+  const lambda = new FunctionRegistry({ accountId, region, stateDir, endpointUrl: cloudUrl, identity: functionIdentity(iam) });
   const dynamodb = await createDynamoDb({ stateDir, onError, ttlSweepMs: opts.ttlSweepMs, accountId, region });
   const sqs = createSqs({ accountId });
   const sns = createSns({
@@ -87,7 +91,7 @@ export async function startCloud(opts: CloudOptions): Promise<Cloud> {
       sesIdentityExists: (r, identity) => ses.model.identity(r, identity) !== undefined,
     });
   const [lambdaService, ...otherSystemServices] = system.services;
-  const services: Service[] = [guard(dynamodb.service), guard(sqs.service), guard(sns.service), guard(ses.service), createSts({ accountId }).service];
+  const services: Service[] = [guard(dynamodb.service), guard(sqs.service), guard(sns.service), guard(ses.service), guard(createSts({ accountId, principalOf: (key) => iam.principalFor(key) }).service)];
   services.push(guard(lambdaService!), ...otherSystemServices);
 
   let writer: SnapshotWriter | undefined;
@@ -156,5 +160,15 @@ export async function startCloud(opts: CloudOptions): Promise<Cloud> {
     system,
     dynaliteUrl: dynamodb.dynaliteUrl,
     stop,
+  };
+}
+
+/** Functions get their role and per-environment credentials from the IAM model, however they were created. */
+function functionIdentity(iam: PrincipalRegistry): FunctionIdentity {
+  return {
+    assign: (name, roleArn) => iam.registerFunction(name, roleArn),
+    forget: (name) => iam.unregisterFunction(name),
+    issue: (name) => iam.issueSession(name),
+    end: (key) => iam.endSession(key),
   };
 }

@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError } from "commander";
 import { startCloud } from "./cloud.js";
+import { parseIamMode, type IamMode } from "./iam/iam-mode.js";
 
 // Entry script for `npm run cloud`: the one place in emulator/ allowed to print.
 function parsePort(value: string): number {
@@ -15,10 +16,17 @@ const program = new Command()
   .option("--host <host>", "address to listen on", "127.0.0.1")
   .option("--state-dir <dir>", "keep state in this folder across restarts (in memory when absent)")
   .option("--account-id <id>", "account id in ARNs and replies", "000000000000")
+  .option("--iam <mode>", 'access keys the cloud did not issue: "root" (default, they act as the account root) or "strict" (refused; the root key is "test")', (v) => {
+    try {
+      return parseIamMode(v);
+    } catch (e) {
+      throw new InvalidArgumentError((e as Error).message);
+    }
+  })
   .option("--no-iam", "do not check calls made by functions against their roles")
   .parse();
 
-const opts = program.opts<{ port: number; host: string; stateDir?: string; accountId: string; iam: boolean }>();
+const opts = program.opts<{ port: number; host: string; stateDir?: string; accountId: string; iam?: IamMode }>();
 
 async function main(): Promise<void> {
   const cloud = await startCloud({

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { join } from "node:path";
 import { usageError } from "../errors.js";
+import { iamFlag } from "./up-down.js";
 import { clearCloudRecord, clearDeployment, writeCloudRecord } from "../records.js";
 import { runCommand } from "../run.js";
 import { onStopSignal } from "../signals.js";
@@ -11,10 +12,13 @@ export function registerDev(program: Command): void {
     .description("the local dev loop: cloud in the foreground, deploy, seed, hotswap on save, live dashboard")
     .option("--port <port>", "port for the embedded cloud", "4566")
     .option("--state-dir <dir>", "keep the cloud's state in this folder")
-    .action((flags: { port: string; stateDir?: string }, cmd: Command) =>
+    .option("--iam <mode>", 'access keys the cloud did not issue: "root" (default) or "strict" (refused; the root key is "test")')
+    .option("--no-iam", "do not check calls made by functions against their roles")
+    .action((flags: { port: string; stateDir?: string; iam?: string | false }, cmd: Command) =>
       runCommand(cmd, async (ctx) => {
         const port = Number(flags.port);
         if (!Number.isInteger(port) || port < 0 || port > 65535) throw usageError(`--port must be a port number, got "${flags.port}"`);
+        const iam = iamFlag(flags.iam);
         const { io } = ctx;
         const [{ startCloud }, { deploy }, { hotswap }, { seedTable }, { DEFAULT_MOVIES }, feeds, { watchDebounced }, { tailEvents }, { sdkConfig, output }] =
           await Promise.all([
@@ -28,7 +32,7 @@ export function registerDev(program: Command): void {
             import("../tail.js"),
             import("../context.js"),
           ]);
-        const cloud = await startCloud({ port, host: "127.0.0.1", stateDir: flags.stateDir });
+        const cloud = await startCloud({ port, host: "127.0.0.1", stateDir: flags.stateDir, iam });
         const settings = { ...ctx.settings, target: "local" as const, endpoint: cloud.url };
         const dev = { io, settings };
         writeCloudRecord(settings.root, { url: cloud.url, host: "127.0.0.1", port: cloud.port, pid: process.pid, stateDir: flags.stateDir, startedAt: new Date().toISOString() });

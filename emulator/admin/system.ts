@@ -5,7 +5,7 @@ import { RequestLog } from "../apigateway/request-log.js";
 import type { Service, SqsDelivery } from "../core/service.js";
 import { SqsEventSourceMappings } from "../event-sources/sqs-mappings.js";
 import { queueAcceptsFromTopic } from "../iam/queue-policy.js";
-import type { PrincipalRegistry, RegistrySnapshot } from "../iam/principals.js";
+import { ROOT_CREDENTIALS, type PrincipalRegistry, type RegistrySnapshot } from "../iam/principals.js";
 import { createLambdaService } from "../lambda/api.js";
 import type { FunctionRegistry } from "../lambda/functions.js";
 import type { ResourceProviders } from "../stack/engine.js";
@@ -110,7 +110,7 @@ export function createSystem(opts: SystemOptions): System {
         mappings,
         iam: opts.iam,
         dynamodb: () =>
-          (dynamodb ??= new DynamoDBClient({ endpoint: opts.cloudUrl(), region: opts.region, credentials: { accessKeyId: "stack-engine", secretAccessKey: "stack-engine" } })),
+          (dynamodb ??= new DynamoDBClient({ endpoint: opts.cloudUrl(), region: opts.region, credentials: ROOT_CREDENTIALS })),
         logGroups: new Map(),
       });
     })());

@@ -7,10 +7,11 @@
 export { accessDeniedError, accessDeniedMessage, type Denial } from "./access-denied.js";
 export { authorizeCall, checkCall, type CallAuthorization, type CallToCheck } from "./authorize.js";
 export { describeStatement, evaluate, type Decision, type EvaluationRequest, type MatchedStatement, type NamedPolicy, type PolicySet } from "./evaluate.js";
-export { functionAccessKeyId, functionCredentials, type SessionCredentials } from "./function-credentials.js";
+export { issueSessionCredentials, type SessionCredentials } from "./function-credentials.js";
+export { verifySignature, sessionTokenOf, type SignatureCheck } from "./sigv4-verify.js";
 export { isAwsManagedPolicyArn, managedPolicy, MANAGED_POLICY_ARNS } from "./managed-policies.js";
 export { parsePolicy, PolicyError, type PolicyDocument, type PolicyKind, type Statement } from "./policy.js";
-export { PrincipalRegistry, roleNameFromArn, type Principal, type PrincipalRegistryOptions, type RegistrySnapshot } from "./principals.js";
+export { PrincipalRegistry, ROOT_CREDENTIALS, roleNameFromArn, type KeyStanding, type Principal, type PrincipalRegistryOptions, type RegistrySnapshot, type UnknownKeys } from "./principals.js";
 export { queueAcceptsFromTopic, type QueueDeliveryCheck } from "./queue-policy.js";
 export { requiredPermissions, type RequiredPermission, type ServiceCall } from "./required-permissions.js";
 export { serviceAllowedByResourcePolicy, type ServiceAccessRequest } from "./service-access.js";

@@ -1,6 +1,6 @@
 import { AwsError } from "../core/aws-error.js";
 import { evaluate, type NamedPolicy } from "./evaluate.js";
-import { awsStyleId, functionCredentials, type SessionCredentials } from "./function-credentials.js";
+import { awsStyleId, issueSessionCredentials, type SessionCredentials } from "./function-credentials.js";
 import { isAwsManagedPolicyArn, managedPolicy, MANAGED_POLICY_ARNS } from "./managed-policies.js";
 import { parsePolicy, type PolicyDocument, type PolicyKind } from "./policy.js";
 
@@ -47,28 +47,63 @@ interface Role {
 export interface RegistrySnapshot {
   roles: { name: string; path: string; assumeRolePolicy?: string; inline: Record<string, string>; attached: string[] }[];
   policies: { arn: string; policy: string }[];
-  functions: { functionName: string; roleArn: string }[];
 }
+
+/**
+ * What the cloud does with access keys it never issued: treat them as the
+ * account root (LocalStack's convention; any dummy key works), or refuse them
+ * (`--iam strict`) so only the root keys and issued credentials get in.
+ */
+export type UnknownKeys = "root" | "refuse";
+
+/** The account root's keys in strict mode: LocalStack's well-known `test` / `test`. */
+export const ROOT_CREDENTIALS = { accessKeyId: "test", secretAccessKey: "test" } as const;
+
+/** Where an access key stands with this cloud. */
+export type KeyStanding =
+  /** credentials the cloud issued to an execution environment, still live */
+  | { kind: "issued"; secretAccessKey: string; sessionToken: string }
+  /** issued once; the environment ended */
+  | { kind: "revoked" }
+  /** the root key of strict mode, with the secret its signature must use */
+  | { kind: "root-key"; secretAccessKey: string }
+  /** anything else (root by default, refused in strict mode) */
+  | { kind: "unknown" };
 
 export interface PrincipalRegistryOptions {
   accountId?: string;
   /** false turns enforcement off: every call is allowed (the cloud's --no-iam flag) */
   enforce?: boolean;
+  unknownKeys?: UnknownKeys;
 }
+
+interface Session {
+  functionName: string;
+  secretAccessKey: string;
+  sessionToken: string;
+}
+
+/** Revoked keys remembered so a late call gets ExpiredToken rather than passing as an unknown (root) key. */
+const MAX_REVOKED = 10_000;
 
 export class PrincipalRegistry {
   readonly accountId: string;
   enforce: boolean;
+  unknownKeys: UnknownKeys;
   private readonly roles = new Map<string, Role>();
   private readonly customerPolicies = new Map<string, Kept>();
-  private readonly functions = new Map<string, { functionName: string; roleArn: string }>();
-  private readonly keyOfFunction = new Map<string, string>();
+  /** function name -> its execution role's ARN */
+  private readonly functions = new Map<string, string>();
+  /** access key id -> the live session of one execution environment */
+  private readonly sessions = new Map<string, Session>();
+  private readonly revoked = new Set<string>();
   /** principal and policies per access key, dropped on any change to roles, policies or functions */
   private readonly resolved = new Map<string, { principal: Principal; policies: NamedPolicy[] }>();
 
   constructor(options: PrincipalRegistryOptions = {}) {
     this.accountId = options.accountId ?? "000000000000";
     this.enforce = options.enforce ?? true;
+    this.unknownKeys = options.unknownKeys ?? "root";
   }
 
   /**
@@ -147,10 +182,11 @@ export class PrincipalRegistry {
   }
 
   /**
-   * A Lambda function and its execution role (the function's `role` attribute,
-   * a role ARN). Returns the credentials the function's code must run with.
+   * A Lambda function and its execution role (the function's `role`
+   * attribute, a role ARN), on create, on a role change and on restore.
+   * Credentials come from issueSession, one set per execution environment.
    */
-  registerFunction(functionName: string, roleArn: string): SessionCredentials {
+  registerFunction(functionName: string, roleArn: string): void {
     this.resolved.clear();
     const roleName = roleNameFromArn(roleArn);
     // Lambda refuses a role it cannot assume when the function is created; so do we.
@@ -160,25 +196,56 @@ export class PrincipalRegistry {
         `The role defined for the function cannot be assumed by Lambda. The trust policy (assume_role_policy) of ${roleArn} must allow sts:AssumeRole to the service principal lambda.amazonaws.com.`,
       );
     }
-    const previous = this.keyOfFunction.get(functionName);
-    if (previous) this.functions.delete(previous);
-    const creds = functionCredentials(this.accountId, functionName);
-    this.functions.set(creds.accessKeyId, { functionName, roleArn });
-    this.keyOfFunction.set(functionName, creds.accessKeyId);
+    this.functions.set(functionName, roleArn);
+  }
+
+  /** The function is gone: every session it still has is revoked. */
+  unregisterFunction(functionName: string): void {
+    this.resolved.clear();
+    this.functions.delete(functionName);
+    for (const [key, s] of this.sessions) if (s.functionName === functionName) this.endSession(key);
+  }
+
+  /**
+   * Fresh random credentials for one execution environment of a function,
+   * as Lambda hands each environment a role session. Nothing about them can
+   * be derived from the function; they stop working at endSession.
+   */
+  issueSession(functionName: string): SessionCredentials {
+    const creds = issueSessionCredentials();
+    this.sessions.set(creds.accessKeyId, { functionName, secretAccessKey: creds.secretAccessKey, sessionToken: creds.sessionToken });
     return creds;
   }
 
-  unregisterFunction(functionName: string): void {
-    this.resolved.clear();
-    const key = this.keyOfFunction.get(functionName);
-    if (key) this.functions.delete(key);
-    this.keyOfFunction.delete(functionName);
+  /** The environment ended: its key is refused from now on (ExpiredToken). */
+  endSession(accessKeyId: string): void {
+    if (!this.sessions.delete(accessKeyId)) return;
+    this.resolved.delete(accessKeyId);
+    if (this.revoked.size >= MAX_REVOKED) this.revoked.delete(this.revoked.values().next().value!);
+    this.revoked.add(accessKeyId);
+  }
+
+  /** How many sessions are live (diagnostics, tests). */
+  get sessionCount(): number {
+    return this.sessions.size;
+  }
+
+  /** What the cloud knows of an access key: issued, revoked, the strict-mode root key, or nothing. */
+  standing(accessKeyId: string | undefined): KeyStanding {
+    if (accessKeyId === undefined) return { kind: "unknown" };
+    const s = this.sessions.get(accessKeyId);
+    if (s) return this.functions.has(s.functionName) ? { kind: "issued", secretAccessKey: s.secretAccessKey, sessionToken: s.sessionToken } : { kind: "revoked" };
+    if (this.revoked.has(accessKeyId)) return { kind: "revoked" };
+    if (accessKeyId === ROOT_CREDENTIALS.accessKeyId) return { kind: "root-key", secretAccessKey: ROOT_CREDENTIALS.secretAccessKey };
+    return { kind: "unknown" };
   }
 
   /** A registered function's principal and policies, or undefined if no such function is registered. */
   resolveFunction(functionName: string): { principal: Principal; policies: NamedPolicy[] } | undefined {
-    const key = this.keyOfFunction.get(functionName);
-    return key ? this.resolve(key) : undefined;
+    const roleArn = this.functions.get(functionName);
+    if (!roleArn) return undefined;
+    const principal = this.functionPrincipal(functionName, roleArn);
+    return { principal, policies: this.identityPoliciesOf(principal) };
   }
 
   /** The principal behind an access key id; unknown or missing keys are the account root. */
@@ -200,19 +267,24 @@ export class PrincipalRegistry {
   }
 
   private lookupPrincipal(accessKeyId: string | undefined): Principal {
-    const fn = accessKeyId ? this.functions.get(accessKeyId) : undefined;
-    if (!fn) return { kind: "root", arn: `arn:aws:iam::${this.accountId}:root`, accountId: this.accountId, userId: this.accountId };
-    const roleName = roleNameFromArn(fn.roleArn);
-    const roleArn = this.roles.get(roleName)?.arn ?? fn.roleArn;
+    const session = accessKeyId ? this.sessions.get(accessKeyId) : undefined;
+    const roleArn = session ? this.functions.get(session.functionName) : undefined;
+    if (!session || !roleArn) return { kind: "root", arn: `arn:aws:iam::${this.accountId}:root`, accountId: this.accountId, userId: this.accountId };
+    return this.functionPrincipal(session.functionName, roleArn);
+  }
+
+  private functionPrincipal(functionName: string, functionRoleArn: string): Principal {
+    const roleName = roleNameFromArn(functionRoleArn);
+    const roleArn = this.roles.get(roleName)?.arn ?? functionRoleArn;
     const roleId = awsStyleId("AROA", 17, this.accountId, roleName);
     return {
       kind: "assumed-role",
-      arn: `arn:aws:sts::${this.accountId}:assumed-role/${roleName}/${fn.functionName}`,
+      arn: `arn:aws:sts::${this.accountId}:assumed-role/${roleName}/${functionName}`,
       accountId: this.accountId,
-      userId: `${roleId}:${fn.functionName}`,
+      userId: `${roleId}:${functionName}`,
       roleName,
       roleArn,
-      sessionName: fn.functionName,
+      sessionName: functionName,
     };
   }
 
@@ -244,24 +316,25 @@ export class PrincipalRegistry {
         attached: [...r.attached],
       })),
       policies: [...this.customerPolicies].map(([arn, k]) => ({ arn, policy: k.json })),
-      functions: [...this.functions.values()].map((f) => ({ ...f })),
     };
   }
 
-  /** Replace everything with a snapshot's content; policies are validated again. */
+  /**
+   * Replace roles and policies with a snapshot's content; policies are
+   * validated again. Functions and sessions are not IAM state (Lambda
+   * registers its functions as it restores them), so the order in which the
+   * two services restore does not matter.
+   */
   restore(snapshot: RegistrySnapshot): void {
     this.resolved.clear();
     this.roles.clear();
     this.customerPolicies.clear();
-    this.functions.clear();
-    this.keyOfFunction.clear();
     for (const p of snapshot.policies) this.customerPolicies.set(p.arn, keep(p.policy, "identity"));
     for (const r of snapshot.roles) {
       this.putRole(r.name, { path: r.path, assumeRolePolicy: r.assumeRolePolicy });
       for (const [name, json] of Object.entries(r.inline)) this.putRolePolicy(r.name, name, json);
       for (const arn of r.attached) this.attachRolePolicy(r.name, arn);
     }
-    for (const f of snapshot.functions) this.registerFunction(f.functionName, f.roleArn);
   }
 
   private role(name: string): Role {

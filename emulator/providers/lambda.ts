@@ -73,32 +73,26 @@ function functionProvider(deps: ProviderDeps): ResourceProvider {
       const name = need(args, "function_name", ctx);
       const role = need(args, "role", ctx);
       if ((str(args.package_type) ?? "Zip") !== "Zip") throw new StackError("ResourceFailed", `${ctx.address}: only Zip packages run in the embedded cloud`);
-      deps.iam.registerFunction(name, role);
-      try {
-        const s = settingsOf(args);
-        const c = deps.lambda.create({
-          ...s,
-          FunctionName: name,
-          Role: role,
-          Handler: need(args, "handler", ctx),
-          Runtime: need(args, "runtime", ctx),
-          DeadLetterConfig: s.DeadLetterConfig?.TargetArn ? s.DeadLetterConfig : undefined,
-          Code: { ZipFile: zipOf(args, ctx) },
-          Tags: stringMap(args.tags),
-        });
-        if (reserved(args) !== undefined) deps.lambda.putFunctionConcurrency(name, reserved(args));
-        return functionAttributes(c, args, ctx);
-      } catch (e) {
-        deps.iam.unregisterFunction(name);
-        throw e;
-      }
+      // The function registry registers the function and its role with IAM (the same path as the Lambda API's CreateFunction).
+      const s = settingsOf(args);
+      const c = deps.lambda.create({
+        ...s,
+        FunctionName: name,
+        Role: role,
+        Handler: need(args, "handler", ctx),
+        Runtime: need(args, "runtime", ctx),
+        DeadLetterConfig: s.DeadLetterConfig?.TargetArn ? s.DeadLetterConfig : undefined,
+        Code: { ZipFile: zipOf(args, ctx) },
+        Tags: stringMap(args.tags),
+      });
+      if (reserved(args) !== undefined) deps.lambda.putFunctionConcurrency(name, reserved(args));
+      return functionAttributes(c, args, ctx);
     },
     update(args, prior, ctx, changed) {
       const name = String(prior.attributes.function_name);
       let c = deps.lambda.get(name);
       if (changed.some((k) => CODE_ARGS.includes(k))) c = deps.lambda.updateCode(name, zipOf(args, ctx));
       if (changed.some((k) => CONFIG_ARGS.includes(k))) {
-        if (changed.includes("role")) deps.iam.registerFunction(name, need(args, "role", ctx));
         c = deps.lambda.updateConfiguration(name, settingsOf(args));
       }
       if (changed.includes("reserved_concurrent_executions")) deps.lambda.putFunctionConcurrency(name, reserved(args));
@@ -106,7 +100,6 @@ function functionProvider(deps: ProviderDeps): ResourceProvider {
     },
     async delete(prior) {
       const name = String(prior.attributes.function_name);
-      deps.iam.unregisterFunction(name);
       for (const m of deps.mappings.list({ functionArn: String(prior.attributes.arn) })) deps.mappings.delete(m.uuid);
       if (deps.lambda.has(name)) await deps.lambda.delete(name);
     },

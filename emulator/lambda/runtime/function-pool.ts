@@ -18,6 +18,8 @@ export interface PoolOptions {
   sink: (line: EnvironmentLogLine) => void;
   /** variables known only when an environment starts (the cloud's endpoint once it listens) */
   environmentExtras?: () => Record<string, string>;
+  /** per environment: variables (its temporary credentials) and what to do when it ends (revoke them) */
+  environmentSession?: () => { variables: Record<string, string>; end(): void };
   /** pre-booted worker threads shared by all functions */
   spares?: SpareWorkers;
 }
@@ -169,7 +171,8 @@ export class FunctionPool {
 
   private startEnvironment(overrides: Record<string, string> = {}): ExecutionEnvironment {
     const holder: { lines?: string[] } = {};
-    const extras = { ...(this.options.environmentExtras?.() ?? {}), ...overrides };
+    const session = this.options.environmentSession?.();
+    const extras = { ...(this.options.environmentExtras?.() ?? {}), ...session?.variables, ...overrides };
     const spec = { ...this.spec, env: { ...this.spec.env, ...extras } };
     const env = new ExecutionEnvironment(spec, (line) => {
       holder.lines?.push(line.message);
@@ -179,6 +182,7 @@ export class FunctionPool {
     this.environments.add(env);
     this.started++;
     env.onDeath(() => {
+      session?.end();
       this.environments.delete(env);
       this.pump();
     });

@@ -93,6 +93,8 @@ export function withIamCheck(service: Service, opts: IamGuardOptions): Service {
       return await service.handle(replayedRequest(req, body), res, route, ctx);
     } catch (err) {
       req.resume();
+      // REST-JSON clients (Lambda, SES v2) read the code from this header; the router's JSON error does not set it.
+      if (isAwsError(err) && !res.headersSent && dialectOf(route) === "rest") res.setHeader("x-amzn-errortype", err.code);
       // SQS's JSON errors name the modelled shape and carry the query code beside it; the router's generic JSON error would not
       if (service.name !== "sqs" || !isAwsError(err) || res.headersSent) throw err;
       sendJsonError(res, ctx, new AwsError(shapeOf(err.code), err.message, err.statusCode, err.fault), { typePrefix: SQS_ERROR_TYPE_PREFIX, queryErrorCode: err.code });

@@ -13,7 +13,8 @@ import { createSts } from "./sts/index.js";
 import { withIamCheck } from "./admin/iam-guard.js";
 import { snsLambdaDeliverer } from "./admin/sns-lambda-deliverer.js";
 import { createSystem, queuePolicyGuard, type System } from "./admin/system.js";
-import { PrincipalRegistry } from "./iam/principals.js";
+import { createIam } from "./iam/index.js";
+import type { PrincipalRegistry } from "./iam/principals.js";
 import { FunctionRegistry, type FunctionIdentity } from "./lambda/functions.js";
 
 export interface CloudOptions {
@@ -72,7 +73,7 @@ export async function startCloud(opts: CloudOptions): Promise<Cloud> {
   const urlHost = host.includes(":") ? `[${host}]` : host;
   const cloudUrl = () => `http://${urlHost}:${boundPort}`;
 
-  const iam = new PrincipalRegistry({ accountId, enforce: opts.iam !== false, unknownKeys: opts.iam === "strict" ? "refuse" : "root" });
+  const { service: iamService, model: iam } = createIam({ accountId, mode: opts.iam });
   const lambda = new FunctionRegistry({ accountId, region, stateDir, endpointUrl: cloudUrl, identity: functionIdentity(iam) });
   const dynamodb = await createDynamoDb({ stateDir, onError, ttlSweepMs: opts.ttlSweepMs, accountId, region });
   const sqs = createSqs({ accountId });
@@ -91,12 +92,14 @@ export async function startCloud(opts: CloudOptions): Promise<Cloud> {
       sesIdentityExists: (r, identity) => ses.model.identity(r, identity) !== undefined,
     });
   const [lambdaService, ...otherSystemServices] = system.services;
-  const services: Service[] = [guard(dynamodb.service), guard(sqs.service), guard(sns.service), guard(ses.service), guard(createSts({ accountId, principalOf: (key) => iam.principalFor(key) }).service)];
+  const services: Service[] = [guard(dynamodb.service), guard(sqs.service), guard(sns.service), guard(ses.service), guard(createSts({ accountId, principalOf: (key) => iam.principalFor(key) }).service), guard(iamService)];
   services.push(guard(lambdaService!), ...otherSystemServices);
 
   let writer: SnapshotWriter | undefined;
   if (stateDir) {
     const onDisk = await restoreServices(stateDir, services);
+    // Pollers start once every service holds its state, whatever order the files were read in.
+    system.restartMappings();
     writer = new SnapshotWriter(stateDir, services, onError, onDisk);
     writer.start();
   }

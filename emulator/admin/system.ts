@@ -35,6 +35,8 @@ export interface System {
   requestLog: RequestLog;
   mappings: SqsEventSourceMappings;
   stacks: StackStore;
+  /** after a restore: start the pollers of the mappings restored stacks declare */
+  restartMappings(): void;
   close(): Promise<void>;
 }
 
@@ -156,15 +158,14 @@ export function createSystem(opts: SystemOptions): System {
     },
   };
   const adminApi = createAdminService({ stacks, logs: opts.lambda.logs, functionNames: () => opts.lambda.list().map((f) => f.FunctionName), apiRequests: requestLog });
-  // The roles of applied stacks persist beside them: restored functions keep their identity and policies.
+  // IAM keeps its own state (the iam service); state dirs written before that carried it here.
   const admin: Service = {
     ...adminApi,
-    snapshot: () => ({ stacks: stacks.snapshot(), iam: opts.iam.snapshot() }),
+    snapshot: () => ({ stacks: stacks.snapshot() }),
     restore: (state) => {
       const s = (state ?? {}) as { stacks?: unknown; iam?: RegistrySnapshot };
       stacks.restore(s.stacks);
-      if (s.iam) opts.iam.restore(s.iam);
-      restartMappings(stacks, mappings, opts.onError);
+      if (s.iam && opts.iam.listRoles().length === 0) opts.iam.restore(s.iam);
     },
   };
   return {
@@ -173,6 +174,7 @@ export function createSystem(opts: SystemOptions): System {
     requestLog,
     mappings,
     stacks,
+    restartMappings: () => restartMappings(stacks, mappings, opts.onError),
     async close() {
       mappings.close();
       dynamodb?.destroy();

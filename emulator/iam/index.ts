@@ -18,3 +18,24 @@ export { serviceAllowedByResourcePolicy, type ServiceAccessRequest } from "./ser
 export { iamResourceProviders } from "./stack-providers.js";
 export { checkEventSourceMappingRole } from "./event-source-permissions.js";
 export { functionMayWriteLogs, type LoggingCheck } from "./function-logging.js";
+export { IamModel, IAM_LIMITS, type IamSnapshot, type Role, type Tag } from "./model.js";
+export { IAM_OPERATIONS, type IamInput, type IamOperation } from "./operations.js";
+export { createIamService, IAM_NAMESPACE } from "./service.js";
+export { parseIamMode, iamModeArgs, type IamMode } from "./iam-mode.js";
+
+import type { Service } from "../core/service.js";
+import type { IamMode } from "./iam-mode.js";
+import { PrincipalRegistry } from "./principals.js";
+import { createIamService } from "./service.js";
+
+export interface Iam {
+  /** the IAM API (awsQuery), with its own state for the state dir */
+  service: Service;
+  /** roles and policies, and who each issued key is: the evaluator and the stack loader read and write this */
+  model: PrincipalRegistry;
+}
+
+export function createIam(opts: { accountId: string; mode?: IamMode }): Iam {
+  const model = new PrincipalRegistry({ accountId: opts.accountId, enforce: opts.mode !== false, unknownKeys: opts.mode === "strict" ? "refuse" : "root" });
+  return { service: createIamService(model), model };
+}

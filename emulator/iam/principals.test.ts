@@ -128,6 +128,9 @@ describe("PrincipalRegistry", () => {
     const r = movies();
     r.registerFunction("get-movie", `arn:aws:iam::${ACCOUNT}:role/get-movie-role`);
     const { accessKeyId } = r.issueSession("get-movie");
+    expect(() => r.deleteRole("get-movie-role")).toThrow("Cannot delete entity, must delete policies first.");
+    r.deleteRolePolicy("get-movie-role", "read-movies");
+    r.detachRolePolicy("get-movie-role", BASIC);
     r.deleteRole("get-movie-role");
     expect(allowed(r, accessKeyId, "dynamodb:GetItem", TABLE)).toBe(false);
     r.unregisterFunction("get-movie");
@@ -145,7 +148,7 @@ describe("PrincipalRegistry", () => {
     })();
     expect(isAwsError(err) && err.code).toBe("NoSuchEntity");
     expect((err as Error).message).toContain("does not exist or is not attachable. The embedded cloud carries these AWS managed policies:");
-    expect(() => r.attachRolePolicy("get-movie-role", `arn:aws:iam::${ACCOUNT}:policy/missing`)).toThrow("Create it (aws_iam_policy) before attaching it.");
+    expect(() => r.attachRolePolicy("get-movie-role", `arn:aws:iam::${ACCOUNT}:policy/missing`)).toThrow(`Policy arn:aws:iam::${ACCOUNT}:policy/missing does not exist or is not attachable.`);
     expect(() => r.putRolePolicy("nope", "p", { Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] })).toThrow("The role with name nope cannot be found");
     expect(() => r.putRolePolicy("get-movie-role", "bad", { Statement: [{ Effect: "Allow", Action: "GetItem", Resource: "*" }] })).toThrow(
       'Statement[0].Action: "GetItem" is not an action',

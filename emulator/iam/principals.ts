@@ -1,8 +1,7 @@
 import { AwsError } from "../core/aws-error.js";
 import { evaluate, type NamedPolicy } from "./evaluate.js";
 import { awsStyleId, issueSessionCredentials, type SessionCredentials } from "./function-credentials.js";
-import { isAwsManagedPolicyArn, managedPolicy, MANAGED_POLICY_ARNS } from "./managed-policies.js";
-import { parsePolicy, type PolicyDocument, type PolicyKind } from "./policy.js";
+import { IamModel, type IamSnapshot } from "./model.js";
 
 /**
  * Who a request's credentials belong to, and which identity policies apply.
@@ -28,26 +27,8 @@ export interface Principal {
   sessionName?: string;
 }
 
-/** A parsed document and the JSON it came from, kept for snapshots. */
-interface Kept {
-  doc: PolicyDocument;
-  json: string;
-}
-
-interface Role {
-  name: string;
-  arn: string;
-  /** who may assume the role (assume_role_policy); undefined when the caller never said */
-  trust?: Kept;
-  inline: Map<string, Kept>;
-  attached: Set<string>;
-}
-
 /** JSON-serialisable state, for the cloud's state directory. */
-export interface RegistrySnapshot {
-  roles: { name: string; path: string; assumeRolePolicy?: string; inline: Record<string, string>; attached: string[] }[];
-  policies: { arn: string; policy: string }[];
-}
+export type RegistrySnapshot = IamSnapshot;
 
 /**
  * What the cloud does with access keys it never issued: treat them as the
@@ -86,12 +67,9 @@ interface Session {
 /** Revoked keys remembered so a late call gets ExpiredToken rather than passing as an unknown (root) key. */
 const MAX_REVOKED = 10_000;
 
-export class PrincipalRegistry {
-  readonly accountId: string;
+export class PrincipalRegistry extends IamModel {
   enforce: boolean;
   unknownKeys: UnknownKeys;
-  private readonly roles = new Map<string, Role>();
-  private readonly customerPolicies = new Map<string, Kept>();
   /** function name -> its execution role's ARN */
   private readonly functions = new Map<string, string>();
   /** access key id -> the live session of one execution environment */
@@ -101,84 +79,46 @@ export class PrincipalRegistry {
   private readonly resolved = new Map<string, { principal: Principal; policies: NamedPolicy[] }>();
 
   constructor(options: PrincipalRegistryOptions = {}) {
-    this.accountId = options.accountId ?? "000000000000";
+    super(options.accountId ?? "000000000000");
     this.enforce = options.enforce ?? true;
     this.unknownKeys = options.unknownKeys ?? "root";
   }
 
+  protected override changed(): void {
+    this.resolved.clear();
+  }
+
   /**
-   * Create or update a role. `path` as in IAM ("/" by default, or
-   * "/service-role/"); `assumeRolePolicy` is the trust policy, validated as
-   * IAM does (throws PolicyError when malformed).
+   * Create a role, or replace the trust policy of one that exists: a
+   * shorthand for in-process callers and tests (the API and the stack
+   * loader call createRole / updateAssumeRolePolicy). Returns the role's ARN.
    */
   putRole(name: string, options: { path?: string; assumeRolePolicy?: string | object } = {}): string {
-    this.resolved.clear();
-    const path = options.path ?? "/";
-    if (!/^\/([\w+=,.@-]+\/)*$/.test(path)) throw new AwsError("ValidationError", `Role path "${path}" must begin and end with "/", e.g. "/service-role/"`);
-    const arn = `arn:aws:iam::${this.accountId}:role${path}${name}`;
-    const trust = options.assumeRolePolicy === undefined ? undefined : keep(options.assumeRolePolicy, "resource");
-    const existing = this.roles.get(name);
-    if (existing) {
-      existing.arn = arn;
-      existing.trust = trust;
-    } else this.roles.set(name, { name, arn, trust, inline: new Map(), attached: new Set() });
+    const existing = this.findRole(name);
+    if (!existing) return this.createRole({ name, path: options.path, assumeRolePolicy: options.assumeRolePolicy }).arn;
+    if (options.assumeRolePolicy !== undefined) this.updateAssumeRolePolicy(name, options.assumeRolePolicy);
+    return existing.arn;
+  }
+
+  /** Create a customer managed policy, or make `document` the new default version of one that exists. Returns its ARN. */
+  putPolicy(name: string, document: string | object, options: { path?: string } = {}): string {
+    const arn = `arn:aws:iam::${this.accountId}:policy${options.path ?? "/"}${name}`;
+    if (!this.customerPolicies.has(arn)) return this.createPolicy({ name, path: options.path, document }).arn;
+    const old = this.listPolicyVersions(arn).filter((v) => !v.isDefault);
+    for (const v of old) this.deletePolicyVersion(arn, v.id);
+    const fresh = this.createPolicyVersion(arn, document, true);
+    for (const v of this.listPolicyVersions(arn)) if (v.id !== fresh.id) this.deletePolicyVersion(arn, v.id);
     return arn;
   }
 
   /** Does the role's trust policy let this service (e.g. "lambda.amazonaws.com") assume it? Unknown when the role has none. */
   roleTrustsService(roleName: string, service: string): boolean | undefined {
-    const role = this.roles.get(roleName);
+    const role = this.findRole(roleName);
     if (!role?.trust) return undefined;
     return evaluate(
       { action: "sts:AssumeRole", resource: role.arn, principalService: service },
       { identityPolicies: [], resourcePolicy: { name: `trust policy of ${role.arn}`, document: role.trust.doc } },
     ).allowed;
-  }
-
-  deleteRole(name: string): void {
-    this.resolved.clear();
-    this.roles.delete(name);
-  }
-
-  /** An inline policy (`aws_iam_role_policy`, or `inline_policy` on `aws_iam_role`). Throws PolicyError when malformed. */
-  putRolePolicy(roleName: string, policyName: string, document: string | object): void {
-    this.resolved.clear();
-    this.role(roleName).inline.set(policyName, keep(document, "identity"));
-  }
-
-  deleteRolePolicy(roleName: string, policyName: string): void {
-    this.resolved.clear();
-    this.roles.get(roleName)?.inline.delete(policyName);
-  }
-
-  /** A customer managed policy (`aws_iam_policy`). Returns its ARN. */
-  putPolicy(name: string, document: string | object, options: { path?: string } = {}): string {
-    this.resolved.clear();
-    const arn = `arn:aws:iam::${this.accountId}:policy${options.path ?? "/"}${name}`;
-    this.customerPolicies.set(arn, keep(document, "identity"));
-    return arn;
-  }
-
-  deletePolicy(arn: string): void {
-    this.resolved.clear();
-    this.customerPolicies.delete(arn);
-  }
-
-  /** `aws_iam_role_policy_attachment`, or `managed_policy_arns` on a role. */
-  attachRolePolicy(roleName: string, policyArn: string): void {
-    this.resolved.clear();
-    if (!this.policyDocument(policyArn)) {
-      const known = isAwsManagedPolicyArn(policyArn)
-        ? ` The embedded cloud carries these AWS managed policies: ${MANAGED_POLICY_ARNS.join(", ")}; use one of them or a customer managed policy (aws_iam_policy).`
-        : " Create it (aws_iam_policy) before attaching it.";
-      throw new AwsError("NoSuchEntity", `Policy ${policyArn} does not exist or is not attachable.${known}`, 404);
-    }
-    this.role(roleName).attached.add(policyArn);
-  }
-
-  detachRolePolicy(roleName: string, policyArn: string): void {
-    this.resolved.clear();
-    this.roles.get(roleName)?.attached.delete(policyArn);
   }
 
   /**
@@ -275,8 +215,9 @@ export class PrincipalRegistry {
 
   private functionPrincipal(functionName: string, functionRoleArn: string): Principal {
     const roleName = roleNameFromArn(functionRoleArn);
-    const roleArn = this.roles.get(roleName)?.arn ?? functionRoleArn;
-    const roleId = awsStyleId("AROA", 17, this.accountId, roleName);
+    const role = this.findRole(roleName);
+    const roleArn = role?.arn ?? functionRoleArn;
+    const roleId = role?.id ?? awsStyleId("AROA", 17, this.accountId, roleName);
     return {
       kind: "assumed-role",
       arn: `arn:aws:sts::${this.accountId}:assumed-role/${roleName}/${functionName}`,
@@ -302,50 +243,6 @@ export class PrincipalRegistry {
     return out;
   }
 
-  private policyDocument(arn: string): PolicyDocument | undefined {
-    return isAwsManagedPolicyArn(arn) ? managedPolicy(arn) : this.customerPolicies.get(arn)?.doc;
-  }
-
-  snapshot(): RegistrySnapshot {
-    return {
-      roles: [...this.roles.values()].map((r) => ({
-        name: r.name,
-        path: r.arn.slice(r.arn.indexOf(":role/") + ":role".length, r.arn.length - r.name.length),
-        ...(r.trust ? { assumeRolePolicy: r.trust.json } : {}),
-        inline: Object.fromEntries([...r.inline].map(([n, k]) => [n, k.json])),
-        attached: [...r.attached],
-      })),
-      policies: [...this.customerPolicies].map(([arn, k]) => ({ arn, policy: k.json })),
-    };
-  }
-
-  /**
-   * Replace roles and policies with a snapshot's content; policies are
-   * validated again. Functions and sessions are not IAM state (Lambda
-   * registers its functions as it restores them), so the order in which the
-   * two services restore does not matter.
-   */
-  restore(snapshot: RegistrySnapshot): void {
-    this.resolved.clear();
-    this.roles.clear();
-    this.customerPolicies.clear();
-    for (const p of snapshot.policies) this.customerPolicies.set(p.arn, keep(p.policy, "identity"));
-    for (const r of snapshot.roles) {
-      this.putRole(r.name, { path: r.path, assumeRolePolicy: r.assumeRolePolicy });
-      for (const [name, json] of Object.entries(r.inline)) this.putRolePolicy(r.name, name, json);
-      for (const arn of r.attached) this.attachRolePolicy(r.name, arn);
-    }
-  }
-
-  private role(name: string): Role {
-    const role = this.roles.get(name);
-    if (!role) throw new AwsError("NoSuchEntity", `The role with name ${name} cannot be found. Create the role (aws_iam_role) before adding policies to it.`, 404);
-    return role;
-  }
-}
-
-function keep(document: string | object, kind: PolicyKind): Kept {
-  return { doc: parsePolicy(document, kind), json: typeof document === "string" ? document : JSON.stringify(document) };
 }
 
 /** `arn:aws:iam::123456789012:role/service-role/get-movie-role` -> `get-movie-role` */

@@ -1,6 +1,7 @@
 import { createHash, createHmac } from "node:crypto";
 import { CreateTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { CreateFunctionCommand, GetFunctionConcurrencyCommand, InvokeCommand, LambdaClient, PutFunctionConcurrencyCommand } from "@aws-sdk/client-lambda";
+import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from "@aws-sdk/client-iam";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { SignatureV4 } from "@smithy/signature-v4";
@@ -205,11 +206,15 @@ describe("IAM against a hostile caller (root by default)", () => {
           return { error: e.name, message: e.message };
         }
       };`;
+    // Role and function both made through the APIs, as Terraform or the AWS CLI would.
+    const iam = new IAMClient(client(cloud, ROOT));
+    const role = await iam.send(new CreateRoleCommand({ RoleName: "api-role", AssumeRolePolicyDocument: TRUST }));
+    await iam.send(new PutRolePolicyCommand({ RoleName: "api-role", PolicyName: "write-only", PolicyDocument: POLICY }));
     const lambda = new LambdaClient(client(cloud, ROOT));
     await lambda.send(
       new CreateFunctionCommand({
         FunctionName: "api-made",
-        Role: `arn:aws:iam::${ACCOUNT}:role/fn-role`,
+        Role: role.Role!.Arn,
         Handler: "index.handler",
         Runtime: "nodejs22.x",
         Code: { ZipFile: handlerZip(source) },
@@ -219,7 +224,7 @@ describe("IAM against a hostile caller (root by default)", () => {
     const result = JSON.parse(Buffer.from(out.Payload!).toString()) as { error?: string; message?: string; item?: string };
     expect(result.item).toBeUndefined();
     expect(result.error).toBe("AccessDeniedException");
-    expect(result.message).toContain(`assumed-role/fn-role/api-made is not authorized to perform: dynamodb:GetItem on resource: ${TABLE_ARN}`);
+    expect(result.message).toContain(`assumed-role/api-role/api-made is not authorized to perform: dynamodb:GetItem on resource: ${TABLE_ARN}`);
   });
 });
 

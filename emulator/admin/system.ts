@@ -118,7 +118,7 @@ export function createSystem(opts: SystemOptions): System {
     })());
   const stacks = new StackStore({ providers: loadProviders, accountId: opts.accountId, region: opts.region });
 
-  const lambdaApi = createLambdaService({
+  const lambdaService = createLambdaService({
     registry: opts.lambda,
     eventSourceMappings: {
       list: (filter) => mappings.list(filter).map((m) => mappings.describe(m)),
@@ -128,19 +128,6 @@ export function createSystem(opts: SystemOptions): System {
       },
     },
   });
-  // The registry forgets its functions when closed, and the cloud writes its last snapshots after closing services.
-  let closedSnapshot: unknown;
-  const lambdaService: Service = {
-    ...lambdaApi,
-    claims: lambdaApi.claims,
-    handle: lambdaApi.handle,
-    snapshot: () => closedSnapshot ?? lambdaApi.snapshot?.(),
-    restore: (state) => lambdaApi.restore?.(state),
-    async close() {
-      closedSnapshot = lambdaApi.snapshot?.();
-      await lambdaApi.close?.();
-    },
-  };
   const dataPlane = createApiGatewayDataPlane({
     model: apigateway,
     lambda: () => opts.lambda,

@@ -81,6 +81,7 @@ function header(route: RouteInfo, name: string): string | undefined {
  */
 export function createLambdaService(options: LambdaServiceOptions): Service {
   const { registry } = options;
+  let closedSnapshot: unknown;
 
   async function route(req: IncomingMessage, res: ServerResponse, r: RouteInfo, ctx: CallContext): Promise<void> {
     const { method, path } = r;
@@ -269,8 +270,12 @@ export function createLambdaService(options: LambdaServiceOptions): Service {
       }
     },
     status: () => ({ functions: registry.list().length }),
-    snapshot: () => registry.snapshot(),
+    snapshot: () => closedSnapshot ?? registry.snapshot(),
     restore: (state) => registry.restore(state),
-    close: () => registry.close(),
+    // The registry forgets its functions when closed, and the cloud writes its last snapshots after closing services.
+    async close() {
+      closedSnapshot = registry.snapshot();
+      await registry.close();
+    },
   };
 }

@@ -11,8 +11,16 @@ import { createSns, type SnsModel } from "./sns/index.js";
 import { createSqs, type SqsModel } from "./sqs/index.js";
 import { createSts } from "./sts/index.js";
 import { withIamCheck } from "./admin/iam-guard.js";
+import { createAdmin } from "./admin/index.js";
 import { snsLambdaDeliverer } from "./admin/sns-lambda-deliverer.js";
-import { createSystem, queuePolicyGuard, type System } from "./admin/system.js";
+import type { StackStore } from "./admin/stack-store.js";
+import { createApiGateway } from "./apigateway/index.js";
+import type { ApiGatewayModel } from "./apigateway/model.js";
+import type { RequestLog } from "./apigateway/request-log.js";
+import { notice } from "./core/notice.js";
+import { SqsEventSourceMappings } from "./event-sources/sqs-mappings.js";
+import { queuePolicyGuard } from "./iam/queue-policy.js";
+import { createLambdaService, type EventSourceMappingDirectory } from "./lambda/api.js";
 import { createIam } from "./iam/index.js";
 import type { PrincipalRegistry } from "./iam/principals.js";
 import { FunctionRegistry, type FunctionIdentity } from "./lambda/functions.js";
@@ -36,6 +44,14 @@ export interface CloudOptions {
   iam?: boolean | "strict";
   /** region of stacks applied and functions created (default us-east-1) */
   region?: string;
+}
+
+/** The compute side's models: functions' triggers, the REST API in front, applied stacks. */
+export interface System {
+  apigateway: ApiGatewayModel;
+  requestLog: RequestLog;
+  mappings: SqsEventSourceMappings;
+  stacks: StackStore;
 }
 
 export interface Cloud {
@@ -84,22 +100,44 @@ export async function startCloud(opts: CloudOptions): Promise<Cloud> {
     guard: queuePolicyGuard(sqs.delivery, iam, onError),
   });
   const ses = createSes({ accountId });
-  const system = createSystem({ accountId, region, cloudUrl, lambda, iam, sqs: sqs.model, sns: sns.model, ses: ses.model, onError });
+  const mappings = new SqsEventSourceMappings({ sqs: sqs.model, lambda: () => lambda, region, onError: (message) => onError(notice(message)) });
+  const lambdaService = createLambdaService({ registry: lambda, eventSourceMappings: mappingDirectory(mappings) });
+  const apigateway = createApiGateway({ accountId, lambda: () => lambda, onExecutionError: (message) => onError(notice(`API Gateway: ${message}`)) });
+  const admin = createAdmin({
+    region,
+    deps: { accountId, cloudUrl, sqs: sqs.model, sns: sns.model, ses: ses.model, apigateway: apigateway.model, lambda, mappings, iam },
+    apiRequests: apigateway.requestLog,
+    onError,
+  });
+  const system: System = { apigateway: apigateway.model, requestLog: apigateway.requestLog, mappings, stacks: admin.stacks };
+  const closeSystem = async () => {
+    mappings.close();
+    admin.close();
+  };
   const guard = (s: Service) =>
     withIamCheck(s, {
       iam,
       resourcePolicyOf: (arn) => sqs.delivery.policyOf(arn),
       sesIdentityExists: (r, identity) => ses.model.identity(r, identity) !== undefined,
     });
-  const [lambdaService, ...otherSystemServices] = system.services;
-  const services: Service[] = [guard(dynamodb.service), guard(sqs.service), guard(sns.service), guard(ses.service), guard(createSts({ accountId, principalOf: (key) => iam.principalFor(key) }).service), guard(iamService)];
-  services.push(guard(lambdaService!), ...otherSystemServices);
+  // Routing order: the AWS services, then the Lambda API, the API Gateway data plane and the admin API.
+  const services: Service[] = [
+    guard(dynamodb.service),
+    guard(sqs.service),
+    guard(sns.service),
+    guard(ses.service),
+    guard(createSts({ accountId, principalOf: (key) => iam.principalFor(key) }).service),
+    guard(iamService),
+    guard(lambdaService),
+    apigateway.service,
+    admin.service,
+  ];
 
   let writer: SnapshotWriter | undefined;
   if (stateDir) {
     const onDisk = await restoreServices(stateDir, services);
     // Pollers start once every service holds its state, whatever order the files were read in.
-    system.restartMappings();
+    admin.restartMappings();
     writer = new SnapshotWriter(stateDir, services, onError, onDisk);
     writer.start();
   }
@@ -128,7 +166,7 @@ export async function startCloud(opts: CloudOptions): Promise<Cloud> {
     });
   } catch (err) {
     writer?.stop().catch(onError);
-    await system.close();
+    await closeSystem();
     await Promise.allSettled(services.map((s) => s.close?.()));
     throw err;
   }
@@ -140,7 +178,7 @@ export async function startCloud(opts: CloudOptions): Promise<Cloud> {
       const closed = new Promise<void>((ok) => server.close(() => ok()));
       server.closeIdleConnections();
       // Pollers stop first, so no invocation starts while functions close.
-      await system.close();
+      await closeSystem();
       // Services end their long polls first, so open requests can finish.
       const results = await Promise.allSettled(services.map((s) => s.close?.()));
       await writer?.stop();
@@ -173,5 +211,16 @@ function functionIdentity(iam: PrincipalRegistry): FunctionIdentity {
     forget: (name) => iam.unregisterFunction(name),
     issue: (name) => iam.issueSession(name),
     end: (key) => iam.endSession(key),
+  };
+}
+
+/** Event source mappings as the Lambda API lists them. */
+function mappingDirectory(mappings: SqsEventSourceMappings): EventSourceMappingDirectory {
+  return {
+    list: (filter) => mappings.list(filter).map((m) => mappings.describe(m)),
+    get: (uuid) => {
+      const m = mappings.get(uuid);
+      return m ? mappings.describe(m) : undefined;
+    },
   };
 }

@@ -175,6 +175,21 @@ describe("IAM against a hostile caller (root by default)", () => {
     expect(seen.ReservedConcurrentExecutions).toBeUndefined();
   });
 
+  it("needs iam:PassRole to give a new function a role, as AWS does", async () => {
+    const admin = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["lambda:CreateFunction"], Resource: "*" }] });
+    cloud.iam.putRolePolicy("fn-role", "may-create", admin);
+    try {
+      await expect(
+        new LambdaClient(client(cloud, fnCreds)).send(
+          new CreateFunctionCommand({ FunctionName: "escalate", Role: `arn:aws:iam::${ACCOUNT}:role/fn-role`, Handler: "index.handler", Runtime: "nodejs22.x", Code: { ZipFile: handlerZip("export const handler = async () => 1;") } }),
+        ),
+      ).rejects.toMatchObject({ name: "AccessDeniedException", message: expect.stringContaining("iam:PassRole on resource: arn:aws:iam::000000000000:role/fn-role") });
+      expect(cloud.lambda.has("escalate")).toBe(false);
+    } finally {
+      cloud.iam.deleteRolePolicy("fn-role", "may-create");
+    }
+  });
+
   it("denies, for issued keys, any request it cannot name an IAM action for", async () => {
     const url = `${cloud.url}/2015-03-31/functions/victim/no-such-part`;
     const signer = new SignatureV4({ credentials: fnCreds, region: REGION, service: "lambda", sha256: NodeSha256 });

@@ -11,8 +11,20 @@ const ACTIONS: Record<string, string> = {
 
 const ACCOUNT_WIDE = new Set(["ListFunctions", "ListEventSourceMappings", "CreateEventSourceMapping", "GetAccountSettings", "ListLayers"]);
 
-/** Lambda: on the function ARN, qualified when the call names a version or alias. */
+/**
+ * Lambda: on the function ARN, qualified when the call names a version or
+ * alias. Giving a function a role also needs iam:PassRole on that role, as
+ * on AWS: without it a function allowed lambda:CreateFunction could run code
+ * under any role of the account.
+ */
 export function lambdaPermissions(call: ServiceCall): RequiredPermission[] {
+  const role = str(call.input, "Role");
+  const main = lambdaActionPermissions(call);
+  if (!role || (call.operation !== "CreateFunction" && call.operation !== "UpdateFunctionConfiguration")) return main;
+  return [...main, { action: "iam:PassRole", resource: role, context: { "iam:PassedToService": "lambda.amazonaws.com" } }];
+}
+
+function lambdaActionPermissions(call: ServiceCall): RequiredPermission[] {
   const { operation, input } = call;
   const action = ACTIONS[operation] ?? `lambda:${operation}`;
   if (ACCOUNT_WIDE.has(operation)) return same("lambda", call, "*");

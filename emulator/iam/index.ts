@@ -1,8 +1,10 @@
 /**
- * The IAM evaluator of the embedded cloud. Services call checkCall before an
- * operation; the stack loader fills a PrincipalRegistry; SNS asks
- * queueAcceptsFromTopic before delivering; Lambda asks
- * serviceAllowedByResourcePolicy before API Gateway invokes a function.
+ * IAM in the embedded cloud: the IAM API (service.ts, operations.ts) over
+ * one model (model.ts) that the evaluator extends with who each issued key
+ * is (principals.ts). The guard (admin/iam-guard.ts) verifies signatures and
+ * calls checkCall before an operation; the stack loader applies aws_iam_*
+ * through the operations; SNS asks queueAcceptsFromTopic before delivering;
+ * Lambda asks serviceAllowedByResourcePolicy before API Gateway invokes a function.
  */
 export { accessDeniedError, accessDeniedMessage, type Denial } from "./access-denied.js";
 export { authorizeCall, checkCall, type CallAuthorization, type CallToCheck } from "./authorize.js";

@@ -4,14 +4,12 @@ import { awsStyleId, issueSessionCredentials, type SessionCredentials } from "./
 import { IamModel, type IamSnapshot } from "./model.js";
 
 /**
- * Who a request's credentials belong to, and which identity policies apply.
- *
- * The stack loader feeds it the IAM part of a stack (roles, inline policies,
- * customer managed policies, attachments) and registers each Lambda function
- * with its role; the Lambda runtime hands the function the credentials
- * returned here. Policies are looked up when a call is checked, so a changed
- * role takes effect on the next call. Credentials it does not know are the
- * account root: ordinary SDK and CLI users are never restricted.
+ * Who a request's credentials belong to, and which identity policies apply:
+ * the IAM model (model.ts) plus the functions' execution roles and the
+ * sessions issued to their execution environments. Policies are looked up
+ * when a call is checked, so a changed role takes effect on the next call.
+ * Keys it never issued are the account root, or refused in strict mode
+ * (see UnknownKeys).
  */
 
 export interface Principal {

@@ -9,7 +9,7 @@ export interface LambdaRoute {
   pattern: RegExp;
   operation: string;
   /** what the path's captured part is */
-  param?: "FunctionName" | "UUID";
+  param?: "FunctionName" | "UUID" | "Resource";
 }
 
 const F = "([^/]+)";
@@ -33,6 +33,15 @@ export const LAMBDA_ROUTES: readonly LambdaRoute[] = [
   { method: "PUT", pattern: new RegExp(`^/2019-09-25/functions/${F}/event-invoke-config/?$`), operation: "PutFunctionEventInvokeConfig", param: "FunctionName" },
   { method: "POST", pattern: new RegExp(`^/2019-09-25/functions/${F}/event-invoke-config/?$`), operation: "UpdateFunctionEventInvokeConfig", param: "FunctionName" },
   { method: "GET", pattern: new RegExp(`^/2019-09-25/functions/${F}/event-invoke-config/?$`), operation: "GetFunctionEventInvokeConfig", param: "FunctionName" },
+  { method: "DELETE", pattern: new RegExp(`^/2019-09-25/functions/${F}/event-invoke-config/?$`), operation: "DeleteFunctionEventInvokeConfig", param: "FunctionName" },
+  { method: "GET", pattern: new RegExp(`^/2015-03-31/functions/${F}/versions/?$`), operation: "ListVersionsByFunction", param: "FunctionName" },
+  { method: "POST", pattern: new RegExp(`^/2015-03-31/functions/${F}/versions/?$`), operation: "PublishVersion", param: "FunctionName" },
+  { method: "GET", pattern: new RegExp(`^/2020-06-30/functions/${F}/code-signing-config/?$`), operation: "GetFunctionCodeSigningConfig", param: "FunctionName" },
+  { method: "GET", pattern: new RegExp(`^/2021-10-31/functions/${F}/url/?$`), operation: "GetFunctionUrlConfig", param: "FunctionName" },
+  { method: "GET", pattern: new RegExp(`^/2017-03-31/tags/${F}/?$`), operation: "ListTags", param: "Resource" },
+  { method: "POST", pattern: new RegExp(`^/2017-03-31/tags/${F}/?$`), operation: "TagResource", param: "Resource" },
+  { method: "DELETE", pattern: new RegExp(`^/2017-03-31/tags/${F}/?$`), operation: "UntagResource", param: "Resource" },
+  { method: "GET", pattern: /^\/2016-08-19\/account-settings\/?$/, operation: "GetAccountSettings" },
   { method: "GET", pattern: /^\/2015-03-31\/event-source-mappings\/?$/, operation: "ListEventSourceMappings" },
   { method: "POST", pattern: /^\/2015-03-31\/event-source-mappings\/?$/, operation: "CreateEventSourceMapping" },
   { method: "GET", pattern: new RegExp(`^/2015-03-31/event-source-mappings/${F}/?$`), operation: "GetEventSourceMapping", param: "UUID" },
@@ -43,7 +52,7 @@ export const LAMBDA_ROUTES: readonly LambdaRoute[] = [
 export interface LambdaOperation {
   operation: string;
   /** the function name or mapping UUID from the path, decoded */
-  params: { FunctionName?: string; UUID?: string };
+  params: { FunctionName?: string; UUID?: string; Resource?: string };
 }
 
 /** The operation a request names, or undefined when the path is no Lambda API operation. */

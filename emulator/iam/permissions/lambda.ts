@@ -28,6 +28,9 @@ function lambdaActionPermissions(call: ServiceCall): RequiredPermission[] {
   const { operation, input } = call;
   const action = ACTIONS[operation] ?? `lambda:${operation}`;
   if (ACCOUNT_WIDE.has(operation)) return same("lambda", call, "*");
+  // Tag operations name the function by its ARN in the path.
+  const tagged = str(input, "Resource");
+  if (tagged) return [{ action, resource: tagged }];
   const uuid = str(input, "UUID");
   if (uuid) return [{ action, resource: `arn:aws:lambda:${call.region}:${call.accountId}:event-source-mapping:${uuid}` }];
   const ref = str(input, "FunctionName");

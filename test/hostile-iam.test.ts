@@ -154,6 +154,19 @@ describe("IAM against a hostile caller (root by default)", () => {
     expect((await root.send(new GetItemCommand({ TableName: "secrets", Key: { id: { S: "n2" } } }))).Item?.id?.S).toBe("n2");
   });
 
+  it("refuses a signed request replayed more than 15 minutes later", async () => {
+    const signer = new SignatureV4({ credentials: fnCreds, region: REGION, service: "sts", sha256: NodeSha256 });
+    const u = new URL(cloud.url);
+    const body = "Action=GetCallerIdentity&Version=2011-06-15";
+    const signed = await signer.sign(
+      { method: "POST", protocol: "http:", hostname: u.hostname, port: Number(u.port), path: "/", query: {}, headers: { host: u.host, "content-type": "application/x-www-form-urlencoded" }, body },
+      { signingDate: new Date(Date.now() - 20 * 60_000) },
+    );
+    const res = await fetch(`${cloud.url}/`, { method: "POST", headers: signed.headers, body });
+    expect(res.status).toBe(403);
+    expect(await res.text()).toContain("Signature expired");
+  });
+
   it("verifies presigned URLs of issued keys too", async () => {
     const good = await presignedCallerIdentity(cloud, fnCreds);
     const ok = await fetch(good);

@@ -123,6 +123,12 @@ function amzDateMs(d: string): number {
   return m ? Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!) : NaN;
 }
 
+const MAX_SKEW_MS = 15 * 60_000;
+
+function amzDate(ms: number): string {
+  return new Date(ms).toISOString().replace(/[-:]/g, "").replace(/\.\d{3}Z$/, "Z");
+}
+
 const MISMATCH =
   "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.";
 
@@ -144,6 +150,10 @@ export function verifySignature(req: IncomingMessage, body: Buffer, secretAccess
   }
   if (parsed.presigned && parsed.expiresSeconds !== undefined && now > signedAt + parsed.expiresSeconds * 1000) {
     return { ok: false, reason: "expired", message: "Request has expired" };
+  }
+  // As AWS: a header-signed request is good for 15 minutes either side, so a captured one cannot be replayed later.
+  if (!parsed.presigned && Math.abs(now - signedAt) > MAX_SKEW_MS) {
+    return { ok: false, reason: "expired", message: `Signature expired: ${parsed.amzDate} is more than 15 minutes from the time of the request (${amzDate(now)}).` };
   }
 
   // What the client says it hashed (it signed that claim too), else the body itself.

@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { mkdirSync, openSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { iamModeArgs, type IamMode } from "../emulator/iam/iam-mode.js";
 import { unavailable } from "./errors.js";
 import { recordsDir, type CloudRecord } from "./records.js";
 
@@ -29,6 +30,8 @@ export interface SpawnCloudOptions {
   host: string;
   port: number;
   stateDir?: string;
+  /** `--iam strict` / `--no-iam`, passed on to the cloud */
+  iam?: IamMode;
 }
 
 /** Starts `bin/cloud.mjs` (the cloud from its cached bundle) detached, logging to cloud.log in the records folder, and waits until it answers. */
@@ -38,6 +41,7 @@ export async function spawnCloud(opts: SpawnCloudOptions): Promise<CloudRecord> 
   const log = openSync(logPath, "a");
   const args = [join(opts.root, "bin", "cloud.mjs"), "--port", String(opts.port), "--host", opts.host];
   if (opts.stateDir) args.push("--state-dir", opts.stateDir);
+  args.push(...iamModeArgs(opts.iam));
   const child = spawn(process.execPath, args, { cwd: opts.root, detached: true, stdio: ["ignore", log, log], env: process.env });
   let alive = true;
   child.once("exit", () => (alive = false));

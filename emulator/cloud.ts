@@ -3,7 +3,6 @@ import type { AddressInfo } from "node:net";
 import { resolve } from "node:path";
 import { createFrontDoor } from "./core/front-door.js";
 import { retention, type Retention } from "./core/retention.js";
-import { LogStore } from "./lambda/logs/log-store.js";
 import { createRouter, DEFAULT_ACCOUNT_ID } from "./core/router.js";
 import type { Service, SqsDelivery } from "./core/service.js";
 import { restoreServices, SnapshotWriter } from "./core/state-files.js";
@@ -15,10 +14,21 @@ import { createSns, type SnsModel } from "./sns/index.js";
 import { createSqs, type SqsModel } from "./sqs/index.js";
 import { createSts } from "./sts/index.js";
 import { withIamCheck } from "./admin/iam-guard.js";
+import { createAdmin } from "./admin/index.js";
 import { snsLambdaDeliverer } from "./admin/sns-lambda-deliverer.js";
-import { createSystem, queuePolicyGuard, type System } from "./admin/system.js";
-import { PrincipalRegistry } from "./iam/principals.js";
-import { FunctionRegistry } from "./lambda/functions.js";
+import type { StackStore } from "./admin/stack-store.js";
+import { createApiGateway } from "./apigateway/index.js";
+import type { ApiGatewayModel } from "./apigateway/model.js";
+import { RequestLog } from "./apigateway/request-log.js";
+import { notice } from "./core/notice.js";
+import { lambdaApiMappings } from "./event-sources/mapping-api.js";
+import { SqsEventSourceMappings } from "./event-sources/sqs-mappings.js";
+import { queuePolicyGuard } from "./iam/queue-policy.js";
+import { createLambdaService } from "./lambda/api.js";
+import { createIam } from "./iam/index.js";
+import type { PrincipalRegistry } from "./iam/principals.js";
+import { FunctionRegistry, type FunctionIdentity } from "./lambda/functions.js";
+import { LogStore } from "./lambda/logs/log-store.js";
 
 export interface CloudOptions {
   /** 0 picks a free port */
@@ -31,8 +41,12 @@ export interface CloudOptions {
   onError?: (err: unknown) => void;
   /** how often expired DynamoDB TTL items are deleted (default 1000 ms) */
   ttlSweepMs?: number;
-  /** check calls made with a function's credentials against its role (default true; `--no-iam` turns it off) */
-  iam?: boolean;
+  /**
+   * Check calls made with a function's credentials against its role (default
+   * true; `--no-iam` turns it off). "strict" also refuses access keys the
+   * cloud never issued, except the root key `test` (`--iam strict`).
+   */
+  iam?: boolean | "strict";
   /** region of stacks applied and functions created (default us-east-1) */
   region?: string;
   /** origins allowed besides loopback ones ("*" for all); MOVIES_CLOUD_ALLOWED_ORIGINS adds more */
@@ -41,6 +55,14 @@ export interface CloudOptions {
   allowedHosts?: string[];
   /** how many emails, log events per function and API requests are kept (see core/retention.ts for defaults and env vars) */
   retention?: Partial<Retention>;
+}
+
+/** The compute side's models: functions' triggers, the REST API in front, applied stacks. */
+export interface System {
+  apigateway: ApiGatewayModel;
+  requestLog: RequestLog;
+  mappings: SqsEventSourceMappings;
+  stacks: StackStore;
 }
 
 export interface Cloud {
@@ -78,9 +100,9 @@ export async function startCloud(opts: CloudOptions): Promise<Cloud> {
   const urlHost = host.includes(":") ? `[${host}]` : host;
   const cloudUrl = () => `http://${urlHost}:${boundPort}`;
 
-  const iam = new PrincipalRegistry({ accountId, enforce: opts.iam ?? true });
+  const { service: iamService, model: iam } = createIam({ accountId, mode: opts.iam });
   const keep = retention(opts.retention);
-  const lambda = new FunctionRegistry({ accountId, region, stateDir, endpointUrl: cloudUrl, logs: new LogStore(keep.logEventsPerFunction) });
+  const lambda = new FunctionRegistry({ accountId, region, stateDir, endpointUrl: cloudUrl, identity: functionIdentity(iam), logs: new LogStore(keep.logEventsPerFunction) });
   const dynamodb = await createDynamoDb({ stateDir, onError, ttlSweepMs: opts.ttlSweepMs, accountId, region });
   const sqs = createSqs({ accountId });
   const sns = createSns({
@@ -91,20 +113,47 @@ export async function startCloud(opts: CloudOptions): Promise<Cloud> {
   });
   const ses = createSes({ accountId, mailboxLimit: keep.mailboxMessages });
   const logs = createLogs({ accountId, region, lambdaLogs: lambda.logs });
-  const system = createSystem({ accountId, region, cloudUrl, lambda, iam, sqs: sqs.model, sns: sns.model, ses: ses.model, logs: logs.model, onError, apiRequestLimit: keep.apiRequests });
+  const mappings = new SqsEventSourceMappings({ sqs: sqs.model, lambda: () => lambda, region, onError: (message) => onError(notice(message)) });
+  const lambdaService = createLambdaService({ registry: lambda, eventSourceMappings: lambdaApiMappings(mappings, (ref) => lambda.get(ref).FunctionArn) });
+  const requestLog = new RequestLog(keep.apiRequests);
+  const apigateway = createApiGateway({ accountId, lambda: () => lambda, log: requestLog, onExecutionError: (message) => onError(notice(`API Gateway: ${message}`)) });
+  const admin = createAdmin({
+    region,
+    deps: { accountId, cloudUrl, sqs: sqs.model, sns: sns.model, ses: ses.model, apigateway: apigateway.model, lambda, mappings, iam, logs: logs.model },
+    apiRequests: requestLog,
+    onError,
+  });
+  const system: System = { apigateway: apigateway.model, requestLog, mappings, stacks: admin.stacks };
+  const closeSystem = async () => {
+    mappings.close();
+    admin.close();
+  };
   const guard = (s: Service) =>
     withIamCheck(s, {
       iam,
       resourcePolicyOf: (arn) => sqs.delivery.policyOf(arn),
       sesIdentityExists: (r, identity) => ses.model.identity(r, identity) !== undefined,
     });
-  const [lambdaService, ...otherSystemServices] = system.services;
-  const services: Service[] = [guard(dynamodb.service), guard(sqs.service), guard(sns.service), guard(ses.service), createSts({ accountId }).service];
-  services.push(guard(lambdaService!), ...otherSystemServices.map((s) => (s.name === "apigateway" ? guard(s) : s)), guard(logs.service));
+  // Routing order: the AWS services, then the Lambda API, API Gateway's data and control planes, Logs and the admin API.
+  const services: Service[] = [
+    guard(dynamodb.service),
+    guard(sqs.service),
+    guard(sns.service),
+    guard(ses.service),
+    guard(createSts({ accountId, principalOf: (key) => iam.principalFor(key) }).service),
+    guard(iamService),
+    guard(lambdaService),
+    apigateway.dataPlane,
+    guard(apigateway.controlPlane),
+    guard(logs.service),
+    admin.service,
+  ];
 
   let writer: SnapshotWriter | undefined;
   if (stateDir) {
     const onDisk = await restoreServices(stateDir, services);
+    // Pollers start once every service holds its state, whatever order the files were read in.
+    admin.restartMappings();
     writer = new SnapshotWriter(stateDir, services, onError, onDisk);
     writer.start();
   }
@@ -134,7 +183,7 @@ export async function startCloud(opts: CloudOptions): Promise<Cloud> {
     });
   } catch (err) {
     writer?.stop().catch(onError);
-    await system.close();
+    await closeSystem();
     await Promise.allSettled(services.map((s) => s.close?.()));
     throw err;
   }
@@ -146,7 +195,7 @@ export async function startCloud(opts: CloudOptions): Promise<Cloud> {
       const closed = new Promise<void>((ok) => server.close(() => ok()));
       server.closeIdleConnections();
       // Pollers stop first, so no invocation starts while functions close.
-      await system.close();
+      await closeSystem();
       // Services end their long polls first, so open requests can finish.
       const results = await Promise.allSettled(services.map((s) => s.close?.()));
       await writer?.stop();
@@ -169,5 +218,15 @@ export async function startCloud(opts: CloudOptions): Promise<Cloud> {
     system,
     dynaliteUrl: dynamodb.dynaliteUrl,
     stop,
+  };
+}
+
+/** Functions get their role and per-environment credentials from the IAM model, however they were created. */
+function functionIdentity(iam: PrincipalRegistry): FunctionIdentity {
+  return {
+    assign: (name, roleArn) => iam.registerFunction(name, roleArn),
+    forget: (name) => iam.unregisterFunction(name),
+    issue: (name) => iam.issueSession(name),
+    end: (key) => iam.endSession(key),
   };
 }

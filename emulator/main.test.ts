@@ -36,4 +36,13 @@ describe("npm run cloud (bin/cloud.mjs -> emulator/main.ts)", () => {
     expect(code).not.toBe(0);
     expect(err).toContain("'nope' is not a port number");
   });
+
+  it("explains a bad --iam mode", { timeout: 90_000 }, async () => {
+    const child = spawn(process.execPath, ["bin/cloud.mjs", "--port", "0", "--iam", "lax"], { stdio: ["ignore", "pipe", "pipe"] });
+    let err = "";
+    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+    const code = await new Promise<number | null>((r) => child.once("exit", r));
+    expect(code).not.toBe(0);
+    expect(err).toContain('--iam takes "strict"');
+  });
 });

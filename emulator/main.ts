@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError } from "commander";
 import { startCloud } from "./cloud.js";
+import { parseIamMode, type IamMode } from "./iam/iam-mode.js";
 
 // Entry script for `npm run cloud`: the one place in emulator/ allowed to print.
 function parsePort(value: string): number {
@@ -21,6 +22,13 @@ const program = new Command()
   .option("--host <host>", "address to listen on", "127.0.0.1")
   .option("--state-dir <dir>", "keep state in this folder across restarts (in memory when absent)")
   .option("--account-id <id>", "account id in ARNs and replies", "000000000000")
+  .option("--iam <mode>", 'access keys the cloud did not issue: "root" (default, they act as the account root) or "strict" (refused; the root key is "test")', (v) => {
+    try {
+      return parseIamMode(v);
+    } catch (e) {
+      throw new InvalidArgumentError((e as Error).message);
+    }
+  })
   .option("--no-iam", "do not check calls made by functions against their roles")
   .option("--allow-origin <origin...>", "web origins allowed to call the cloud besides loopback ones ('*' for any); also MOVIES_CLOUD_ALLOWED_ORIGINS")
   .option("--allow-host <name...>", "Host names the cloud answers to besides loopback names and IP addresses; also MOVIES_CLOUD_ALLOWED_HOSTS")
@@ -29,7 +37,7 @@ const program = new Command()
   .option("--api-request-limit <n>", "API requests kept for the dashboard (default 1000; also MOVIES_CLOUD_API_REQUEST_LIMIT)", parseCount)
   .parse();
 
-const opts = program.opts<{ port: number; host: string; stateDir?: string; accountId: string; iam: boolean; allowOrigin?: string[]; allowHost?: string[];
+const opts = program.opts<{ port: number; host: string; stateDir?: string; accountId: string; iam?: IamMode; allowOrigin?: string[]; allowHost?: string[];
   mailboxLimit?: number; logEventsPerFunction?: number; apiRequestLimit?: number;
 }>();
 

@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { join } from "node:path";
 import { reportCloudErrors, type CloudErrorRow } from "../dev/cloud-errors.js";
 import { usageError } from "../errors.js";
+import { iamFlag } from "./up-down.js";
 import { clearCloudRecord, clearDeployment, writeCloudRecord } from "../records.js";
 import { runCommand } from "../run.js";
 import { onStopSignal } from "../signals.js";
@@ -12,10 +13,13 @@ export function registerDev(program: Command): void {
     .description("the local dev loop: cloud in the foreground, deploy, seed, hotswap on save, live dashboard")
     .option("--port <port>", "port for the embedded cloud", "4566")
     .option("--state-dir <dir>", "keep the cloud's state in this folder")
-    .action((flags: { port: string; stateDir?: string }, cmd: Command) =>
+    .option("--iam <mode>", 'access keys the cloud did not issue: "root" (default) or "strict" (refused; the root key is "test")')
+    .option("--no-iam", "do not check calls made by functions against their roles")
+    .action((flags: { port: string; stateDir?: string; iam?: string | false }, cmd: Command) =>
       runCommand(cmd, async (ctx) => {
         const port = Number(flags.port);
         if (!Number.isInteger(port) || port < 0 || port > 65535) throw usageError(`--port must be a port number, got "${flags.port}"`);
+        const iam = iamFlag(flags.iam);
         const { io } = ctx;
         const { requireFreePort } = await import("../port-check.js");
         await requireFreePort("127.0.0.1", port, "dev");
@@ -66,7 +70,7 @@ export function registerDev(program: Command): void {
           if (state.errors.length > 50) state.errors.shift();
           redraw();
         });
-        const cloud = await startCloud({ port, host: "127.0.0.1", stateDir: flags.stateDir, onError }).catch((e: unknown) => {
+        const cloud = await startCloud({ port, host: "127.0.0.1", stateDir: flags.stateDir, onError, iam }).catch((e: unknown) => {
           unmount();
           throw e;
         });

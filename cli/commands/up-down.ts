@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { resolve } from "node:path";
 import { cloudHealthy, identifyCloud, spawnCloud, stopProcess } from "../cloud-process.js";
 import { reportCloudErrors } from "../dev/cloud-errors.js";
+import { parseIamMode, type IamMode } from "../../emulator/iam/iam-mode.js";
 import { CliError, EXIT, usageError } from "../errors.js";
 import { clearCloudRecord, clearDeployment, readCloudRecord, writeCloudRecord } from "../records.js";
 import { runCommand } from "../run.js";
@@ -13,6 +14,17 @@ interface UpFlags {
   stateDir?: string;
   foreground?: boolean;
   json?: boolean;
+  iam?: string | false;
+}
+
+/** `--iam <mode>` / `--no-iam` as the cloud takes them. */
+export function iamFlag(value: string | false | undefined): IamMode | undefined {
+  if (value === undefined || value === false) return value;
+  try {
+    return parseIamMode(value);
+  } catch (e) {
+    throw usageError((e as Error).message);
+  }
 }
 
 function parsePort(value: string): number {
@@ -30,9 +42,12 @@ export function registerUpDown(program: Command): void {
     .option("--state-dir <dir>", "keep state across restarts in this folder")
     .option("--foreground", "run in this terminal until Ctrl-C")
     .option("--json", "print the cloud record as JSON")
+    .option("--iam <mode>", 'access keys the cloud did not issue: "root" (default) or "strict" (refused; the root key is "test")')
+    .option("--no-iam", "do not check calls made by functions against their roles")
     .action((flags: UpFlags, cmd: Command) =>
       runCommand(cmd, async ({ io, settings }) => {
         const port = parsePort(flags.port);
+        const iam = iamFlag(flags.iam);
         const stateDir = flags.stateDir ? resolve(flags.stateDir) : undefined;
         const existing = readCloudRecord(settings.root);
         if (existing && (await cloudHealthy(existing.url))) {
@@ -46,7 +61,7 @@ export function registerUpDown(program: Command): void {
         if (flags.foreground) {
           const { startCloud } = await import("../../emulator/cloud.js");
           const onError = reportCloudErrors(settings.root, (row) => io.warn(`cloud error: ${row.message}`));
-          const cloud = await startCloud({ port, host: flags.host, stateDir, onError });
+          const cloud = await startCloud({ port, host: flags.host, stateDir, onError, iam });
           writeCloudRecord(settings.root, { url: cloud.url, host: flags.host, port: cloud.port, pid: process.pid, stateDir, startedAt: new Date().toISOString() });
           io.line(`movies cloud ready at ${cloud.url}`);
           await new Promise<void>((done) => {
@@ -63,7 +78,7 @@ export function registerUpDown(program: Command): void {
         }
         if (port === 0) throw usageError("--port 0 (any free port) works only with --foreground", "pick a port, e.g. `movies up --port 4567`");
         const started = Date.now();
-        const rec = await spawnCloud({ root: settings.root, host: flags.host, port, stateDir });
+        const rec = await spawnCloud({ root: settings.root, host: flags.host, port, stateDir, iam });
         writeCloudRecord(settings.root, rec);
         if (flags.json) io.data(rec);
         else io.line(`movies cloud ready at ${rec.url} (pid ${rec.pid}, ${Date.now() - started} ms)`);

@@ -1,5 +1,6 @@
 import type { CallInput } from "../iam/permissions/call-input.js";
 import type { RouteInfo } from "../core/service.js";
+import { lambdaOperationOf } from "../lambda/routes.js";
 
 /** The operation and input a request asks for, as the IAM evaluator reads them. */
 export interface DecodedCall {
@@ -25,28 +26,6 @@ function form(body: Buffer, query: URLSearchParams): CallInput {
   return params;
 }
 
-const LAMBDA_ROUTES: [string, RegExp, string][] = [
-  ["POST", /^\/2015-03-31\/functions\/([^/]+)\/invocations\/?$/, "Invoke"],
-  ["POST", /^\/2014-11-13\/functions\/([^/]+)\/invoke-async\/?$/, "InvokeAsync"],
-  ["GET", /^\/2015-03-31\/functions\/([^/]+)\/configuration\/?$/, "GetFunctionConfiguration"],
-  ["PUT", /^\/2015-03-31\/functions\/([^/]+)\/configuration\/?$/, "UpdateFunctionConfiguration"],
-  ["PUT", /^\/2015-03-31\/functions\/([^/]+)\/code\/?$/, "UpdateFunctionCode"],
-  ["POST", /^\/2015-03-31\/functions\/([^/]+)\/policy\/?$/, "AddPermission"],
-  ["GET", /^\/2015-03-31\/functions\/([^/]+)\/policy\/?$/, "GetPolicy"],
-  ["DELETE", /^\/2015-03-31\/functions\/([^/]+)\/policy\/[^/]+\/?$/, "RemovePermission"],
-  ["GET", /^\/2015-03-31\/functions\/([^/]+)\/?$/, "GetFunction"],
-  ["DELETE", /^\/2015-03-31\/functions\/([^/]+)\/?$/, "DeleteFunction"],
-  ["GET", /^\/2015-03-31\/functions\/?$/, "ListFunctions"],
-  ["POST", /^\/2015-03-31\/functions\/?$/, "CreateFunction"],
-  ["GET", /^\/2015-03-31\/event-source-mappings\/?$/, "ListEventSourceMappings"],
-  ["POST", /^\/2015-03-31\/event-source-mappings\/?$/, "CreateEventSourceMapping"],
-  ["GET", /^\/2015-03-31\/event-source-mappings\/([^/]+)\/?$/, "GetEventSourceMapping"],
-  ["PUT", /^\/2015-03-31\/event-source-mappings\/([^/]+)\/?$/, "UpdateEventSourceMapping"],
-  ["DELETE", /^\/2015-03-31\/event-source-mappings\/([^/]+)\/?$/, "DeleteEventSourceMapping"],
-  ["PUT", /^\/2019-09-25\/functions\/([^/]+)\/event-invoke-config\/?$/, "PutFunctionEventInvokeConfig"],
-  ["GET", /^\/2019-09-25\/functions\/([^/]+)\/event-invoke-config\/?$/, "GetFunctionEventInvokeConfig"],
-];
-
 const SESV2_ROUTES: [string, RegExp, string][] = [
   ["POST", /^\/v2\/email\/outbound-emails\/?$/, "SendEmail"],
   ["GET", /^\/v2\/email\/identities\/?$/, "ListEmailIdentities"],
@@ -59,7 +38,12 @@ const SESV2_ROUTES: [string, RegExp, string][] = [
 function rest(routes: [string, RegExp, string][], route: RouteInfo): { operation: string; param?: string } | undefined {
   for (const [method, pattern, operation] of routes) {
     const m = route.method === method ? pattern.exec(route.path) : null;
-    if (m) return { operation, param: m[1] ? decodeURIComponent(m[1]) : undefined };
+    if (!m) continue;
+    try {
+      return { operation, param: m[1] ? decodeURIComponent(m[1]) : undefined };
+    } catch {
+      return undefined;
+    }
   }
   return undefined;
 }
@@ -67,8 +51,8 @@ function rest(routes: [string, RegExp, string][], route: RouteInfo): { operation
 /**
  * Decodes what IAM needs of a call from its wire form: the JSON protocols by
  * X-Amz-Target, awsQuery by Action, Lambda and SES v2 by their REST paths.
- * Undefined when the request is not an API call of a checked service (the
- * mailbox, signing certificate...).
+ * Undefined when the request names no operation IAM can attribute (the
+ * mailbox, an unknown path...): the guard refuses those for issued credentials.
  */
 export function callOfRequest(serviceName: string, route: RouteInfo, body: Buffer): DecodedCall | undefined {
   if (route.target) {
@@ -76,19 +60,20 @@ export function callOfRequest(serviceName: string, route: RouteInfo, body: Buffe
     return { service: serviceName, operation, input: json(body) };
   }
   if (serviceName === "lambda") {
-    const hit = rest(LAMBDA_ROUTES, route);
+    // The Lambda API's own route table: what it serves is exactly what can be attributed here.
+    const hit = lambdaOperationOf(route.method, route.path);
     if (!hit) return undefined;
-    const input: CallInput = { ...json(body), ...Object.fromEntries(route.query) };
-    if (hit.param !== undefined) input[hit.operation.includes("EventSourceMapping") ? "UUID" : "FunctionName"] = hit.param;
+    const input: CallInput = { ...json(body), ...Object.fromEntries(route.query), ...hit.params };
     return { service: "lambda", operation: hit.operation, input };
   }
   // API Gateway's IAM actions are the HTTP verbs, on the resource the path names.
   if (serviceName === "apigateway") return { service: "apigateway", operation: route.method, input: { ResourcePath: route.path } };
   if (route.path.startsWith("/v2/email/")) {
     const hit = rest(SESV2_ROUTES, route);
+    if (!hit) return undefined;
     const input: CallInput = json(body);
-    if (hit?.param !== undefined) input.EmailIdentity = hit.param;
-    return { service: "sesv2", operation: hit?.operation ?? `${route.method}${route.path}`, input };
+    if (hit.param !== undefined) input.EmailIdentity = hit.param;
+    return { service: "sesv2", operation: hit.operation, input };
   }
   const input = form(body, route.query);
   const action = input.Action;

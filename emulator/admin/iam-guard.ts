@@ -2,7 +2,9 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { CallContext, RouteInfo, Service } from "../core/service.js";
 import { checkCall } from "../iam/authorize.js";
 import type { PrincipalRegistry } from "../iam/principals.js";
+import { sessionTokenOf, verifySignature } from "../iam/sigv4-verify.js";
 import { AwsError, isAwsError } from "../core/aws-error.js";
+import { speaksQuery } from "../core/unclaimed.js";
 import { SQS_ERROR_TYPE_PREFIX, shapeOf } from "../sqs/errors.js";
 import { sendJsonError } from "../wire/aws-json.js";
 import { readBody } from "../wire/body.js";
@@ -16,22 +18,66 @@ export interface IamGuardOptions {
   sesIdentityExists?: (region: string, identity: string) => boolean;
 }
 
+/** How a request's protocol reports credential errors: awsQuery (XML), AWS JSON (X-Amz-Target), or REST-JSON. */
+type Dialect = "query" | "json" | "rest";
+
+function dialectOf(route: RouteInfo): Dialect {
+  if (route.target) return "json";
+  return speaksQuery(route) ? "query" : "rest";
+}
+
+const INVALID_TOKEN = "The security token included in the request is invalid.";
+
+/** A key the cloud does not know, or a session token that is not the key's: as AWS answers both. */
+function unrecognizedClient(d: Dialect): AwsError {
+  return d === "query" ? new AwsError("InvalidClientTokenId", INVALID_TOKEN, 403) : new AwsError("UnrecognizedClientException", INVALID_TOKEN, d === "json" ? 400 : 403);
+}
+
+/** An issued key whose execution environment ended: the session is over, as an expired STS session is. */
+function expiredToken(d: Dialect): AwsError {
+  const message = "The security token included in the request is expired";
+  return d === "query" ? new AwsError("ExpiredToken", message, 403) : new AwsError("ExpiredTokenException", message, d === "json" ? 400 : 403);
+}
+
+function badSignature(d: Dialect, message: string): AwsError {
+  return d === "query" ? new AwsError("SignatureDoesNotMatch", message, 403) : new AwsError("InvalidSignatureException", message, d === "json" ? 400 : 403);
+}
+
 /**
- * Puts the IAM evaluator in front of a service: a call made with a
- * function's credentials is decoded and checked against the function's role
- * before the service sees it; a denial is thrown as the service's own
- * AwsError, which the router encodes in the service's protocol. Any other
- * caller (the account root: SDK users, the CLI) goes straight through, body
- * unread.
+ * Puts IAM in front of a service. Credentials the cloud issued (a function's
+ * execution environment) must carry a valid SigV4 signature and their own
+ * session token, and the call must be one the guard can name and the role
+ * allows: a call it cannot attribute to an IAM action is denied, never let
+ * through. A revoked key gets ExpiredToken. Any other key is the account
+ * root and goes straight through with its body unread, unless the cloud runs
+ * with `iam: "strict"`, where only the root key (`test`, signature checked)
+ * gets in and the rest are refused as AWS refuses an unknown key.
  */
 export function withIamCheck(service: Service, opts: IamGuardOptions): Service {
   const guarded: Service = Object.create(service) as Service;
   guarded.handle = async (req: IncomingMessage, res: ServerResponse, route: RouteInfo, ctx: CallContext) => {
-    if (!opts.iam.enforce || opts.iam.principalFor(ctx.accessKeyId).kind === "root") return service.handle(req, res, route, ctx);
-    const body = await readBody(req);
-    const call = callOfRequest(service.name, route, body);
-    if (call) {
-      try {
+    const { iam } = opts;
+    if (!iam.enforce) return service.handle(req, res, route, ctx);
+    const standing = iam.standing(ctx.accessKeyId);
+    if (standing.kind === "unknown" && (iam.unknownKeys === "root" || ctx.accessKeyId === undefined)) return service.handle(req, res, route, ctx);
+    try {
+      const dialect = dialectOf(route);
+      if (standing.kind === "unknown") throw unrecognizedClient(dialect);
+      if (standing.kind === "revoked") throw expiredToken(dialect);
+      const body = await readBody(req);
+      const signature = verifySignature(req, body, standing.secretAccessKey);
+      if (!signature.ok) throw badSignature(dialect, signature.message);
+      if (standing.kind === "issued") {
+        if (sessionTokenOf(req, route.query) !== standing.sessionToken) throw unrecognizedClient(dialect);
+        const call = callOfRequest(service.name, route, body);
+        if (!call) {
+          const principal = iam.principalFor(ctx.accessKeyId);
+          throw new AwsError(
+            "AccessDeniedException",
+            `User: ${principal.arn} is not authorized to perform ${route.method} ${route.path}: the embedded cloud cannot name the IAM action this request needs, so it refuses it for a function's credentials.`,
+            403,
+          );
+        }
         checkCall(
           {
             ...call,
@@ -41,16 +87,18 @@ export function withIamCheck(service: Service, opts: IamGuardOptions): Service {
             resourcePolicyOf: opts.resourcePolicyOf,
             sesIdentityExists: opts.sesIdentityExists ? (identity) => opts.sesIdentityExists!(ctx.region, identity) : undefined,
           },
-          opts.iam,
+          iam,
         );
-      } catch (err) {
-        // SQS's JSON errors name the modelled shape and carry the query code beside it; the router's generic JSON error would not
-        if (service.name !== "sqs" || !isAwsError(err)) throw err;
-        sendJsonError(res, ctx, new AwsError(shapeOf(err.code), err.message, err.statusCode, err.fault), { typePrefix: SQS_ERROR_TYPE_PREFIX, queryErrorCode: err.code });
-        return;
       }
+      return await service.handle(replayedRequest(req, body), res, route, ctx);
+    } catch (err) {
+      req.resume();
+      // REST-JSON clients (Lambda, SES v2) read the code from this header; the router's JSON error does not set it.
+      if (isAwsError(err) && !res.headersSent && dialectOf(route) === "rest") res.setHeader("x-amzn-errortype", err.code);
+      // SQS's JSON errors name the modelled shape and carry the query code beside it; the router's generic JSON error would not
+      if (service.name !== "sqs" || !isAwsError(err) || res.headersSent) throw err;
+      sendJsonError(res, ctx, new AwsError(shapeOf(err.code), err.message, err.statusCode, err.fault), { typePrefix: SQS_ERROR_TYPE_PREFIX, queryErrorCode: err.code });
     }
-    return service.handle(replayedRequest(req, body), res, route, ctx);
   };
   return guarded;
 }

@@ -9,8 +9,9 @@ export interface CredentialScope {
 
 /**
  * Reads the credential scope from the `Authorization` header, or from
- * `X-Amz-Credential` for presigned URLs. Signatures are not verified: the
- * emulator accepts any key, as AWS tools pointed at it use dummy ones.
+ * `X-Amz-Credential` for presigned URLs. Signatures are verified later, by
+ * the IAM guard, for the keys the cloud issued (and the root key in strict
+ * mode); any other key is accepted, as AWS tools pointed at it use dummy ones.
  */
 export function credentialScope(headers: IncomingMessage["headers"], query: URLSearchParams): CredentialScope | undefined {
   const auth = headers.authorization;

@@ -26,7 +26,8 @@ registry.putRolePolicy("get-movie-role", "read", {
   Version: "2012-10-17",
   Statement: [{ Effect: "Allow", Action: "dynamodb:GetItem", Resource: `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/Movies` }],
 });
-const functionCreds = registry.registerFunction("get-movie", `arn:aws:iam::${ACCOUNT}:role/get-movie-role`);
+registry.registerFunction("get-movie", `arn:aws:iam::${ACCOUNT}:role/get-movie-role`);
+const functionCreds = registry.issueSession("get-movie");
 const rootCreds = { accessKeyId: "test", secretAccessKey: "test" };
 
 let server: Server;

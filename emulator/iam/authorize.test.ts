@@ -17,7 +17,8 @@ function stack(getMovieActions: string[] = ["dynamodb:GetItem"]) {
   registry.putRole("get-movie-role");
   registry.putRolePolicy("get-movie-role", "movies", { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: getMovieActions, Resource: TABLE }] });
   registry.attachRolePolicy("get-movie-role", "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole");
-  const { accessKeyId } = registry.registerFunction("get-movie", `arn:aws:iam::${ACCOUNT}:role/get-movie-role`);
+  registry.registerFunction("get-movie", `arn:aws:iam::${ACCOUNT}:role/get-movie-role`);
+  const { accessKeyId } = registry.issueSession("get-movie");
   return { registry, accessKeyId };
 }
 

@@ -1,10 +1,9 @@
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 
 /**
- * Credentials that identify one Lambda function, as Lambda hands a function
- * the temporary credentials of its execution role. Derived from the account
- * and function name, so they are the same across restarts and re-applies and
- * anyone holding the name can recompute them.
+ * Temporary credentials of one execution environment, as Lambda hands each
+ * environment a session of the function's execution role. They are random:
+ * nothing about the function, the account or the time lets anyone compute them.
  */
 export interface SessionCredentials {
   accessKeyId: string;
@@ -14,27 +13,25 @@ export interface SessionCredentials {
 
 const BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
-function digest(...parts: string[]): Buffer {
-  return createHash("sha256").update(parts.join("\0")).digest();
-}
-
-/** `prefix` + `length` base32 characters: the shape of AWS key and role ids. */
-export function awsStyleId(prefix: string, length: number, ...seed: string[]): string {
-  const bytes = digest(prefix, ...seed);
-  let out = prefix;
-  for (let i = 0; out.length < prefix.length + length; i++) out += BASE32[bytes[i % bytes.length]! % 32];
+function base32(bytes: Buffer, length: number): string {
+  let out = "";
+  for (let i = 0; out.length < length; i++) out += BASE32[bytes[i % bytes.length]! % 32];
   return out;
 }
 
-/** `ASIA...` (20 characters), the prefix AWS gives temporary (STS) access keys. */
-export function functionAccessKeyId(accountId: string, functionName: string): string {
-  return awsStyleId("ASIA", 16, "function", accountId, functionName);
+/**
+ * `prefix` + `length` base32 characters derived from the seed: the shape of
+ * AWS role and policy ids (AROA..., ANPA...). Ids are names, not secrets.
+ */
+export function awsStyleId(prefix: string, length: number, ...seed: string[]): string {
+  return prefix + base32(createHash("sha256").update([prefix, ...seed].join("\0")).digest(), length);
 }
 
-export function functionCredentials(accountId: string, functionName: string): SessionCredentials {
+/** `ASIA` + 16 random characters (the prefix AWS gives STS keys), a 40-character secret and a session token. */
+export function issueSessionCredentials(): SessionCredentials {
   return {
-    accessKeyId: functionAccessKeyId(accountId, functionName),
-    secretAccessKey: digest("secret", accountId, functionName).toString("base64").slice(0, 40),
-    sessionToken: Buffer.concat([digest("token", accountId, functionName), digest("token2", accountId, functionName)]).toString("base64"),
+    accessKeyId: `ASIA${base32(randomBytes(16), 16)}`,
+    secretAccessKey: randomBytes(30).toString("base64"),
+    sessionToken: randomBytes(96).toString("base64"),
   };
 }

@@ -70,6 +70,12 @@ export function managedPolicy(arn: string): PolicyDocument | undefined {
   return parsed.get(normalisePartition(arn));
 }
 
+/** The managed policy's document as JSON text (what GetPolicyVersion returns), or undefined. */
+export function managedPolicyJson(arn: string): string | undefined {
+  const doc = DOCUMENTS[normalisePartition(arn)];
+  return doc ? JSON.stringify(doc) : undefined;
+}
+
 export function isAwsManagedPolicyArn(arn: string): boolean {
   return /^arn:[^:]+:iam::aws:policy\//.test(arn);
 }

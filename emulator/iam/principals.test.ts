@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { isAwsError } from "../core/aws-error.js";
 import { evaluate } from "./evaluate.js";
-import { functionAccessKeyId, functionCredentials } from "./function-credentials.js";
+import { issueSessionCredentials } from "./function-credentials.js";
 import { managedPolicy, MANAGED_POLICY_ARNS } from "./managed-policies.js";
 import { PrincipalRegistry, roleNameFromArn } from "./principals.js";
 
@@ -39,7 +39,8 @@ describe("managed policies", () => {
     const r = new PrincipalRegistry();
     r.putRole("email-role");
     r.attachRolePolicy("email-role", SQS_EXEC);
-    const { accessKeyId } = r.registerFunction("email-notification", `arn:aws:iam::${ACCOUNT}:role/email-role`);
+    r.registerFunction("email-notification", `arn:aws:iam::${ACCOUNT}:role/email-role`);
+    const { accessKeyId } = r.issueSession("email-notification");
     expect(allowed(r, accessKeyId, "sqs:ReceiveMessage", QUEUE)).toBe(true);
     expect(allowed(r, accessKeyId, "logs:PutLogEvents", `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/aws/lambda/email-notification:*`)).toBe(true);
     expect(allowed(r, accessKeyId, "sqs:SendMessage", QUEUE)).toBe(false);
@@ -47,15 +48,30 @@ describe("managed policies", () => {
   });
 });
 
-describe("function credentials", () => {
-  it("are deterministic per account and function, shaped like STS keys", () => {
-    const a = functionCredentials(ACCOUNT, "get-movie");
-    expect(a).toEqual(functionCredentials(ACCOUNT, "get-movie"));
+describe("session credentials", () => {
+  it("are random, shaped like STS keys, never the same twice", () => {
+    const a = issueSessionCredentials();
+    const b = issueSessionCredentials();
     expect(a.accessKeyId).toMatch(/^ASIA[A-Z2-7]{16}$/);
     expect(a.secretAccessKey).toHaveLength(40);
     expect(a.sessionToken.length).toBeGreaterThan(40);
-    expect(functionAccessKeyId(ACCOUNT, "list-movies")).not.toBe(a.accessKeyId);
-    expect(functionAccessKeyId("111111111111", "get-movie")).not.toBe(a.accessKeyId);
+    expect(b.accessKeyId).not.toBe(a.accessKeyId);
+    expect(b.secretAccessKey).not.toBe(a.secretAccessKey);
+  });
+
+  it("stop working when the session ends or the function goes: revoked, not root", () => {
+    const r = new PrincipalRegistry({ accountId: ACCOUNT });
+    r.putRole("role");
+    r.registerFunction("f", `arn:aws:iam::${ACCOUNT}:role/role`);
+    const one = r.issueSession("f");
+    const two = r.issueSession("f");
+    expect(r.standing(one.accessKeyId)).toMatchObject({ kind: "issued", secretAccessKey: one.secretAccessKey });
+    r.endSession(one.accessKeyId);
+    expect(r.standing(one.accessKeyId)).toEqual({ kind: "revoked" });
+    expect(r.principalFor(two.accessKeyId).kind).toBe("assumed-role");
+    r.unregisterFunction("f");
+    expect(r.standing(two.accessKeyId)).toEqual({ kind: "revoked" });
+    expect(r.standing("AKIAIOSFODNN7EXAMPLE")).toEqual({ kind: "unknown" });
   });
 });
 
@@ -70,8 +86,8 @@ describe("PrincipalRegistry", () => {
 
   it("maps a function's key to its assumed-role session, and unknown keys to the account root", () => {
     const r = movies();
-    const creds = r.registerFunction("get-movie", `arn:aws:iam::${ACCOUNT}:role/service-role/get-movie-role`);
-    expect(creds.accessKeyId).toBe(functionAccessKeyId(ACCOUNT, "get-movie"));
+    r.registerFunction("get-movie", `arn:aws:iam::${ACCOUNT}:role/service-role/get-movie-role`);
+    const creds = r.issueSession("get-movie");
     const p = r.principalFor(creds.accessKeyId);
     expect(p).toMatchObject({
       kind: "assumed-role",
@@ -88,7 +104,8 @@ describe("PrincipalRegistry", () => {
 
   it("collects inline and attached policies, and sees changes on the next lookup", () => {
     const r = movies();
-    const { accessKeyId } = r.registerFunction("get-movie", `arn:aws:iam::${ACCOUNT}:role/get-movie-role`);
+    r.registerFunction("get-movie", `arn:aws:iam::${ACCOUNT}:role/get-movie-role`);
+    const { accessKeyId } = r.issueSession("get-movie");
     expect(r.identityPoliciesOf(r.principalFor(accessKeyId)).map((p) => p.name)).toEqual([
       `arn:aws:iam::${ACCOUNT}:role/service-role/get-movie-role (inline policy read-movies)`,
       BASIC,
@@ -109,7 +126,11 @@ describe("PrincipalRegistry", () => {
 
   it("a function whose role is gone can do nothing; an unregistered function is no longer recognised", () => {
     const r = movies();
-    const { accessKeyId } = r.registerFunction("get-movie", `arn:aws:iam::${ACCOUNT}:role/get-movie-role`);
+    r.registerFunction("get-movie", `arn:aws:iam::${ACCOUNT}:role/get-movie-role`);
+    const { accessKeyId } = r.issueSession("get-movie");
+    expect(() => r.deleteRole("get-movie-role")).toThrow("Cannot delete entity, must delete policies first.");
+    r.deleteRolePolicy("get-movie-role", "read-movies");
+    r.detachRolePolicy("get-movie-role", BASIC);
     r.deleteRole("get-movie-role");
     expect(allowed(r, accessKeyId, "dynamodb:GetItem", TABLE)).toBe(false);
     r.unregisterFunction("get-movie");
@@ -127,7 +148,7 @@ describe("PrincipalRegistry", () => {
     })();
     expect(isAwsError(err) && err.code).toBe("NoSuchEntity");
     expect((err as Error).message).toContain("does not exist or is not attachable. The embedded cloud carries these AWS managed policies:");
-    expect(() => r.attachRolePolicy("get-movie-role", `arn:aws:iam::${ACCOUNT}:policy/missing`)).toThrow("Create it (aws_iam_policy) before attaching it.");
+    expect(() => r.attachRolePolicy("get-movie-role", `arn:aws:iam::${ACCOUNT}:policy/missing`)).toThrow(`Policy arn:aws:iam::${ACCOUNT}:policy/missing does not exist or is not attachable.`);
     expect(() => r.putRolePolicy("nope", "p", { Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] })).toThrow("The role with name nope cannot be found");
     expect(() => r.putRolePolicy("get-movie-role", "bad", { Statement: [{ Effect: "Allow", Action: "GetItem", Resource: "*" }] })).toThrow(
       'Statement[0].Action: "GetItem" is not an action',
@@ -157,14 +178,19 @@ describe("PrincipalRegistry", () => {
     r.putRole("get-movie-role", { path: "/service-role/", assumeRolePolicy: { Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }] } });
     const logs = r.putPolicy("logs", { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "logs:*", Resource: "*" }] }, { path: "/app/" });
     r.attachRolePolicy("get-movie-role", logs);
-    const { accessKeyId } = r.registerFunction("get-movie", `arn:aws:iam::${ACCOUNT}:role/service-role/get-movie-role`);
+    r.registerFunction("get-movie", `arn:aws:iam::${ACCOUNT}:role/service-role/get-movie-role`);
+    const { accessKeyId } = r.issueSession("get-movie");
 
     const copy = new PrincipalRegistry({ accountId: ACCOUNT });
     copy.restore(JSON.parse(JSON.stringify(r.snapshot())));
-    expect(copy.principalFor(accessKeyId)).toEqual(r.principalFor(accessKeyId));
-    expect(copy.identityPoliciesOf(copy.principalFor(accessKeyId)).map((p) => p.name)).toEqual(r.identityPoliciesOf(r.principalFor(accessKeyId)).map((p) => p.name));
-    expect(allowed(copy, accessKeyId, "dynamodb:GetItem", TABLE)).toBe(true);
-    expect(allowed(copy, accessKeyId, "logs:CreateLogGroup", "*")).toBe(true);
+    // Sessions are not IAM state: a restored cloud issues new ones as Lambda registers its functions again.
+    expect(copy.standing(accessKeyId).kind).toBe("unknown");
+    copy.registerFunction("get-movie", `arn:aws:iam::${ACCOUNT}:role/service-role/get-movie-role`);
+    const restoredKey = copy.issueSession("get-movie").accessKeyId;
+    expect(copy.principalFor(restoredKey)).toEqual(r.principalFor(accessKeyId));
+    expect(copy.identityPoliciesOf(copy.principalFor(restoredKey)).map((p) => p.name)).toEqual(r.identityPoliciesOf(r.principalFor(accessKeyId)).map((p) => p.name));
+    expect(allowed(copy, restoredKey, "dynamodb:GetItem", TABLE)).toBe(true);
+    expect(allowed(copy, restoredKey, "logs:CreateLogGroup", "*")).toBe(true);
     expect(allowed(copy, accessKeyId, "dynamodb:PutItem", TABLE)).toBe(false);
     expect(copy.roleTrustsService("get-movie-role", "lambda.amazonaws.com")).toBe(true);
     expect(copy.snapshot()).toEqual(r.snapshot());

@@ -1,18 +1,15 @@
 import { AwsError } from "../core/aws-error.js";
 import { evaluate, type NamedPolicy } from "./evaluate.js";
-import { awsStyleId, functionCredentials, type SessionCredentials } from "./function-credentials.js";
-import { isAwsManagedPolicyArn, managedPolicy, MANAGED_POLICY_ARNS } from "./managed-policies.js";
-import { parsePolicy, type PolicyDocument, type PolicyKind } from "./policy.js";
+import { awsStyleId, issueSessionCredentials, type SessionCredentials } from "./function-credentials.js";
+import { IamModel, type IamSnapshot } from "./model.js";
 
 /**
- * Who a request's credentials belong to, and which identity policies apply.
- *
- * The stack loader feeds it the IAM part of a stack (roles, inline policies,
- * customer managed policies, attachments) and registers each Lambda function
- * with its role; the Lambda runtime hands the function the credentials
- * returned here. Policies are looked up when a call is checked, so a changed
- * role takes effect on the next call. Credentials it does not know are the
- * account root: ordinary SDK and CLI users are never restricted.
+ * Who a request's credentials belong to, and which identity policies apply:
+ * the IAM model (model.ts) plus the functions' execution roles and the
+ * sessions issued to their execution environments. Policies are looked up
+ * when a call is checked, so a changed role takes effect on the next call.
+ * Keys it never issued are the account root, or refused in strict mode
+ * (see UnknownKeys).
  */
 
 export interface Principal {
@@ -28,71 +25,93 @@ export interface Principal {
   sessionName?: string;
 }
 
-/** A parsed document and the JSON it came from, kept for snapshots. */
-interface Kept {
-  doc: PolicyDocument;
-  json: string;
-}
-
-interface Role {
-  name: string;
-  arn: string;
-  /** who may assume the role (assume_role_policy); undefined when the caller never said */
-  trust?: Kept;
-  inline: Map<string, Kept>;
-  attached: Set<string>;
-}
-
 /** JSON-serialisable state, for the cloud's state directory. */
-export interface RegistrySnapshot {
-  roles: { name: string; path: string; assumeRolePolicy?: string; inline: Record<string, string>; attached: string[] }[];
-  policies: { arn: string; policy: string }[];
-  functions: { functionName: string; roleArn: string }[];
-}
+export type RegistrySnapshot = IamSnapshot;
+
+/**
+ * What the cloud does with access keys it never issued: treat them as the
+ * account root (LocalStack's convention; any dummy key works), or refuse them
+ * (`--iam strict`) so only the root keys and issued credentials get in.
+ */
+export type UnknownKeys = "root" | "refuse";
+
+/** The account root's keys in strict mode: LocalStack's well-known `test` / `test`. */
+export const ROOT_CREDENTIALS = { accessKeyId: "test", secretAccessKey: "test" } as const;
+
+/** Where an access key stands with this cloud. */
+export type KeyStanding =
+  /** credentials the cloud issued to an execution environment, still live */
+  | { kind: "issued"; secretAccessKey: string; sessionToken: string }
+  /** issued once; the environment ended */
+  | { kind: "revoked" }
+  /** the root key of strict mode, with the secret its signature must use */
+  | { kind: "root-key"; secretAccessKey: string }
+  /** anything else (root by default, refused in strict mode) */
+  | { kind: "unknown" };
 
 export interface PrincipalRegistryOptions {
   accountId?: string;
   /** false turns enforcement off: every call is allowed (the cloud's --no-iam flag) */
   enforce?: boolean;
+  unknownKeys?: UnknownKeys;
 }
 
-export class PrincipalRegistry {
-  readonly accountId: string;
+interface Session {
+  functionName: string;
+  secretAccessKey: string;
+  sessionToken: string;
+}
+
+/** Revoked keys remembered so a late call gets ExpiredToken rather than passing as an unknown (root) key. */
+const MAX_REVOKED = 10_000;
+
+export class PrincipalRegistry extends IamModel {
   enforce: boolean;
-  private readonly roles = new Map<string, Role>();
-  private readonly customerPolicies = new Map<string, Kept>();
-  private readonly functions = new Map<string, { functionName: string; roleArn: string }>();
-  private readonly keyOfFunction = new Map<string, string>();
+  unknownKeys: UnknownKeys;
+  /** function name -> its execution role's ARN */
+  private readonly functions = new Map<string, string>();
+  /** access key id -> the live session of one execution environment */
+  private readonly sessions = new Map<string, Session>();
+  private readonly revoked = new Set<string>();
   /** principal and policies per access key, dropped on any change to roles, policies or functions */
   private readonly resolved = new Map<string, { principal: Principal; policies: NamedPolicy[] }>();
 
   constructor(options: PrincipalRegistryOptions = {}) {
-    this.accountId = options.accountId ?? "000000000000";
+    super(options.accountId ?? "000000000000");
     this.enforce = options.enforce ?? true;
+    this.unknownKeys = options.unknownKeys ?? "root";
+  }
+
+  protected override changed(): void {
+    this.resolved.clear();
   }
 
   /**
-   * Create or update a role. `path` as in IAM ("/" by default, or
-   * "/service-role/"); `assumeRolePolicy` is the trust policy, validated as
-   * IAM does (throws PolicyError when malformed).
+   * Create a role, or replace the trust policy of one that exists: a
+   * shorthand for in-process callers and tests (the API and the stack
+   * loader call createRole / updateAssumeRolePolicy). Returns the role's ARN.
    */
   putRole(name: string, options: { path?: string; assumeRolePolicy?: string | object } = {}): string {
-    this.resolved.clear();
-    const path = options.path ?? "/";
-    if (!/^\/([\w+=,.@-]+\/)*$/.test(path)) throw new AwsError("ValidationError", `Role path "${path}" must begin and end with "/", e.g. "/service-role/"`);
-    const arn = `arn:aws:iam::${this.accountId}:role${path}${name}`;
-    const trust = options.assumeRolePolicy === undefined ? undefined : keep(options.assumeRolePolicy, "resource");
-    const existing = this.roles.get(name);
-    if (existing) {
-      existing.arn = arn;
-      existing.trust = trust;
-    } else this.roles.set(name, { name, arn, trust, inline: new Map(), attached: new Set() });
+    const existing = this.findRole(name);
+    if (!existing) return this.createRole({ name, path: options.path, assumeRolePolicy: options.assumeRolePolicy }).arn;
+    if (options.assumeRolePolicy !== undefined) this.updateAssumeRolePolicy(name, options.assumeRolePolicy);
+    return existing.arn;
+  }
+
+  /** Create a customer managed policy, or make `document` the new default version of one that exists. Returns its ARN. */
+  putPolicy(name: string, document: string | object, options: { path?: string } = {}): string {
+    const arn = `arn:aws:iam::${this.accountId}:policy${options.path ?? "/"}${name}`;
+    if (!this.customerPolicies.has(arn)) return this.createPolicy({ name, path: options.path, document }).arn;
+    const old = this.listPolicyVersions(arn).filter((v) => !v.isDefault);
+    for (const v of old) this.deletePolicyVersion(arn, v.id);
+    const fresh = this.createPolicyVersion(arn, document, true);
+    for (const v of this.listPolicyVersions(arn)) if (v.id !== fresh.id) this.deletePolicyVersion(arn, v.id);
     return arn;
   }
 
   /** Does the role's trust policy let this service (e.g. "lambda.amazonaws.com") assume it? Unknown when the role has none. */
   roleTrustsService(roleName: string, service: string): boolean | undefined {
-    const role = this.roles.get(roleName);
+    const role = this.findRole(roleName);
     if (!role?.trust) return undefined;
     return evaluate(
       { action: "sts:AssumeRole", resource: role.arn, principalService: service },
@@ -100,57 +119,12 @@ export class PrincipalRegistry {
     ).allowed;
   }
 
-  deleteRole(name: string): void {
-    this.resolved.clear();
-    this.roles.delete(name);
-  }
-
-  /** An inline policy (`aws_iam_role_policy`, or `inline_policy` on `aws_iam_role`). Throws PolicyError when malformed. */
-  putRolePolicy(roleName: string, policyName: string, document: string | object): void {
-    this.resolved.clear();
-    this.role(roleName).inline.set(policyName, keep(document, "identity"));
-  }
-
-  deleteRolePolicy(roleName: string, policyName: string): void {
-    this.resolved.clear();
-    this.roles.get(roleName)?.inline.delete(policyName);
-  }
-
-  /** A customer managed policy (`aws_iam_policy`). Returns its ARN. */
-  putPolicy(name: string, document: string | object, options: { path?: string } = {}): string {
-    this.resolved.clear();
-    const arn = `arn:aws:iam::${this.accountId}:policy${options.path ?? "/"}${name}`;
-    this.customerPolicies.set(arn, keep(document, "identity"));
-    return arn;
-  }
-
-  deletePolicy(arn: string): void {
-    this.resolved.clear();
-    this.customerPolicies.delete(arn);
-  }
-
-  /** `aws_iam_role_policy_attachment`, or `managed_policy_arns` on a role. */
-  attachRolePolicy(roleName: string, policyArn: string): void {
-    this.resolved.clear();
-    if (!this.policyDocument(policyArn)) {
-      const known = isAwsManagedPolicyArn(policyArn)
-        ? ` The embedded cloud carries these AWS managed policies: ${MANAGED_POLICY_ARNS.join(", ")}; use one of them or a customer managed policy (aws_iam_policy).`
-        : " Create it (aws_iam_policy) before attaching it.";
-      throw new AwsError("NoSuchEntity", `Policy ${policyArn} does not exist or is not attachable.${known}`, 404);
-    }
-    this.role(roleName).attached.add(policyArn);
-  }
-
-  detachRolePolicy(roleName: string, policyArn: string): void {
-    this.resolved.clear();
-    this.roles.get(roleName)?.attached.delete(policyArn);
-  }
-
   /**
-   * A Lambda function and its execution role (the function's `role` attribute,
-   * a role ARN). Returns the credentials the function's code must run with.
+   * A Lambda function and its execution role (the function's `role`
+   * attribute, a role ARN), on create, on a role change and on restore.
+   * Credentials come from issueSession, one set per execution environment.
    */
-  registerFunction(functionName: string, roleArn: string): SessionCredentials {
+  registerFunction(functionName: string, roleArn: string): void {
     this.resolved.clear();
     const roleName = roleNameFromArn(roleArn);
     // Lambda refuses a role it cannot assume when the function is created; so do we.
@@ -160,25 +134,57 @@ export class PrincipalRegistry {
         `The role defined for the function cannot be assumed by Lambda. The trust policy (assume_role_policy) of ${roleArn} must allow sts:AssumeRole to the service principal lambda.amazonaws.com.`,
       );
     }
-    const previous = this.keyOfFunction.get(functionName);
-    if (previous) this.functions.delete(previous);
-    const creds = functionCredentials(this.accountId, functionName);
-    this.functions.set(creds.accessKeyId, { functionName, roleArn });
-    this.keyOfFunction.set(functionName, creds.accessKeyId);
+    this.functions.set(functionName, roleArn);
+  }
+
+  /** The function is gone: every session it still has is revoked. */
+  unregisterFunction(functionName: string): void {
+    this.resolved.clear();
+    this.functions.delete(functionName);
+    for (const [key, s] of this.sessions) if (s.functionName === functionName) this.endSession(key);
+  }
+
+  /**
+   * Fresh random credentials for one execution environment of a function,
+   * as Lambda hands each environment a role session. Nothing about them can
+   * be derived from the function; they stop working at endSession.
+   */
+  issueSession(functionName: string): SessionCredentials {
+    const creds = issueSessionCredentials();
+    this.sessions.set(creds.accessKeyId, { functionName, secretAccessKey: creds.secretAccessKey, sessionToken: creds.sessionToken });
     return creds;
   }
 
-  unregisterFunction(functionName: string): void {
-    this.resolved.clear();
-    const key = this.keyOfFunction.get(functionName);
-    if (key) this.functions.delete(key);
-    this.keyOfFunction.delete(functionName);
+  /** The environment ended: its key is refused from now on (ExpiredToken). */
+  endSession(accessKeyId: string): void {
+    if (!this.sessions.delete(accessKeyId)) return;
+    this.resolved.delete(accessKeyId);
+    if (this.revoked.size >= MAX_REVOKED) this.revoked.delete(this.revoked.values().next().value!);
+    this.revoked.add(accessKeyId);
+  }
+
+  /** How many sessions are live (diagnostics, tests). */
+  get sessionCount(): number {
+    return this.sessions.size;
+  }
+
+  /** What the cloud knows of an access key: issued, revoked, the strict-mode root key, or nothing. */
+  standing(accessKeyId: string | undefined): KeyStanding {
+    if (accessKeyId === undefined) return { kind: "unknown" };
+    const s = this.sessions.get(accessKeyId);
+    if (s) return this.functions.has(s.functionName) ? { kind: "issued", secretAccessKey: s.secretAccessKey, sessionToken: s.sessionToken } : { kind: "revoked" };
+    if (this.revoked.has(accessKeyId)) return { kind: "revoked" };
+    // Only strict mode holds the root key to its secret; by default any key, `test` included, is the root unchecked.
+    if (this.unknownKeys === "refuse" && accessKeyId === ROOT_CREDENTIALS.accessKeyId) return { kind: "root-key", secretAccessKey: ROOT_CREDENTIALS.secretAccessKey };
+    return { kind: "unknown" };
   }
 
   /** A registered function's principal and policies, or undefined if no such function is registered. */
   resolveFunction(functionName: string): { principal: Principal; policies: NamedPolicy[] } | undefined {
-    const key = this.keyOfFunction.get(functionName);
-    return key ? this.resolve(key) : undefined;
+    const roleArn = this.functions.get(functionName);
+    if (!roleArn) return undefined;
+    const principal = this.functionPrincipal(functionName, roleArn);
+    return { principal, policies: this.identityPoliciesOf(principal) };
   }
 
   /** The principal behind an access key id; unknown or missing keys are the account root. */
@@ -200,19 +206,25 @@ export class PrincipalRegistry {
   }
 
   private lookupPrincipal(accessKeyId: string | undefined): Principal {
-    const fn = accessKeyId ? this.functions.get(accessKeyId) : undefined;
-    if (!fn) return { kind: "root", arn: `arn:aws:iam::${this.accountId}:root`, accountId: this.accountId, userId: this.accountId };
-    const roleName = roleNameFromArn(fn.roleArn);
-    const roleArn = this.roles.get(roleName)?.arn ?? fn.roleArn;
-    const roleId = awsStyleId("AROA", 17, this.accountId, roleName);
+    const session = accessKeyId ? this.sessions.get(accessKeyId) : undefined;
+    const roleArn = session ? this.functions.get(session.functionName) : undefined;
+    if (!session || !roleArn) return { kind: "root", arn: `arn:aws:iam::${this.accountId}:root`, accountId: this.accountId, userId: this.accountId };
+    return this.functionPrincipal(session.functionName, roleArn);
+  }
+
+  private functionPrincipal(functionName: string, functionRoleArn: string): Principal {
+    const roleName = roleNameFromArn(functionRoleArn);
+    const role = this.findRole(roleName);
+    const roleArn = role?.arn ?? functionRoleArn;
+    const roleId = role?.id ?? awsStyleId("AROA", 17, this.accountId, roleName);
     return {
       kind: "assumed-role",
-      arn: `arn:aws:sts::${this.accountId}:assumed-role/${roleName}/${fn.functionName}`,
+      arn: `arn:aws:sts::${this.accountId}:assumed-role/${roleName}/${functionName}`,
       accountId: this.accountId,
-      userId: `${roleId}:${fn.functionName}`,
+      userId: `${roleId}:${functionName}`,
       roleName,
       roleArn,
-      sessionName: fn.functionName,
+      sessionName: functionName,
     };
   }
 
@@ -230,49 +242,6 @@ export class PrincipalRegistry {
     return out;
   }
 
-  private policyDocument(arn: string): PolicyDocument | undefined {
-    return isAwsManagedPolicyArn(arn) ? managedPolicy(arn) : this.customerPolicies.get(arn)?.doc;
-  }
-
-  snapshot(): RegistrySnapshot {
-    return {
-      roles: [...this.roles.values()].map((r) => ({
-        name: r.name,
-        path: r.arn.slice(r.arn.indexOf(":role/") + ":role".length, r.arn.length - r.name.length),
-        ...(r.trust ? { assumeRolePolicy: r.trust.json } : {}),
-        inline: Object.fromEntries([...r.inline].map(([n, k]) => [n, k.json])),
-        attached: [...r.attached],
-      })),
-      policies: [...this.customerPolicies].map(([arn, k]) => ({ arn, policy: k.json })),
-      functions: [...this.functions.values()].map((f) => ({ ...f })),
-    };
-  }
-
-  /** Replace everything with a snapshot's content; policies are validated again. */
-  restore(snapshot: RegistrySnapshot): void {
-    this.resolved.clear();
-    this.roles.clear();
-    this.customerPolicies.clear();
-    this.functions.clear();
-    this.keyOfFunction.clear();
-    for (const p of snapshot.policies) this.customerPolicies.set(p.arn, keep(p.policy, "identity"));
-    for (const r of snapshot.roles) {
-      this.putRole(r.name, { path: r.path, assumeRolePolicy: r.assumeRolePolicy });
-      for (const [name, json] of Object.entries(r.inline)) this.putRolePolicy(r.name, name, json);
-      for (const arn of r.attached) this.attachRolePolicy(r.name, arn);
-    }
-    for (const f of snapshot.functions) this.registerFunction(f.functionName, f.roleArn);
-  }
-
-  private role(name: string): Role {
-    const role = this.roles.get(name);
-    if (!role) throw new AwsError("NoSuchEntity", `The role with name ${name} cannot be found. Create the role (aws_iam_role) before adding policies to it.`, 404);
-    return role;
-  }
-}
-
-function keep(document: string | object, kind: PolicyKind): Kept {
-  return { doc: parsePolicy(document, kind), json: typeof document === "string" ? document : JSON.stringify(document) };
 }
 
 /** `arn:aws:iam::123456789012:role/service-role/get-movie-role` -> `get-movie-role` */

@@ -1,4 +1,8 @@
+import type { SqsDelivery } from "../core/service.js";
+import { notice } from "../core/notice.js";
+import type { DeliveryGuard } from "../sns/delivery.js";
 import { describeStatement } from "./evaluate.js";
+import type { PrincipalRegistry } from "./principals.js";
 import { PolicyError } from "./policy.js";
 import { serviceAllowedByResourcePolicy } from "./service-access.js";
 
@@ -34,4 +38,14 @@ export function queueAcceptsFromTopic(queuePolicy: string | object | undefined, 
     return { allowed: false, reason: `${refused}: ${describeStatement(decision.matched!)} denies it` };
   }
   return { allowed: false, reason: `${refused}: the queue's access policy has no statement that allows it; add ${need}` };
+}
+
+/** SNS delivers into a queue only when the queue's policy admits the topic; a refusal goes to the cloud's log. */
+export function queuePolicyGuard(sqs: SqsDelivery, iam: PrincipalRegistry, onError: (err: unknown) => void): DeliveryGuard {
+  return (delivery) => {
+    if (!iam.enforce || delivery.subscription.protocol !== "sqs") return true;
+    const check = queueAcceptsFromTopic(sqs.policyOf(delivery.subscription.endpoint), delivery.subscription.endpoint, delivery.subscription.topicArn);
+    if (!check.allowed) onError(notice(check.reason));
+    return check.allowed;
+  };
 }

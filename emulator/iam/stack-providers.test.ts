@@ -59,7 +59,9 @@ describe("iamResourceProviders applied by the stack engine", () => {
     expect(result.outputs.policy_arn!.value).toBe(`arn:aws:iam::${ACCOUNT}:policy/movies-logs`);
     expect(result.state.resources["aws_iam_role.get_movie"]!.attributes.unique_id).toMatch(/^AROA[A-Z2-7]{17}$/);
 
-    const { accessKeyId } = registry.registerFunction("get-movie", String(result.outputs.role_arn!.value));
+    registry.registerFunction("get-movie", String(result.outputs.role_arn!.value));
+
+    const { accessKeyId } = registry.issueSession("get-movie");
     const principal = registry.principalFor(accessKeyId);
     expect(registry.identityPoliciesOf(principal).map((p) => p.name)).toEqual([
       `arn:aws:iam::${ACCOUNT}:role/get-movie-role (inline policy publish)`,
@@ -77,7 +79,8 @@ describe("iamResourceProviders applied by the stack engine", () => {
   it("re-applying a variant without dynamodb:GetItem takes effect on the next call; removed attachments are detached", async () => {
     const registry = new PrincipalRegistry({ accountId: ACCOUNT });
     const first = await apply(registry, stack({ getItem: true, extraManaged: true }));
-    const { accessKeyId } = registry.registerFunction("get-movie", `arn:aws:iam::${ACCOUNT}:role/get-movie-role`);
+    registry.registerFunction("get-movie", `arn:aws:iam::${ACCOUNT}:role/get-movie-role`);
+    const { accessKeyId } = registry.issueSession("get-movie");
     const getItem = { service: "dynamodb", operation: "GetItem", input: { TableName: "Movies" }, region: REGION, accountId: ACCOUNT, accessKeyId };
     const xray = { service: "xray", operation: "PutTraceSegments", input: {}, region: REGION, accountId: ACCOUNT, accessKeyId };
     expect(() => checkCall(xray, registry)).not.toThrow();

@@ -1,116 +1,206 @@
 import { createHash } from "node:crypto";
 import type { PriorResource, ResourceContext, ResourceProvider, ResourceProviders } from "../stack/engine.js";
 import type { Value, ValueObject } from "../stack/value.js";
-import { awsStyleId } from "./function-credentials.js";
+import { isAwsError } from "../core/aws-error.js";
+import { iamDate } from "./model.js";
+import { IAM_OPERATIONS, type IamInput, type IamOperation } from "./operations.js";
 import type { PrincipalRegistry } from "./principals.js";
 
 /**
- * The IAM resource types of a stack, applied to a PrincipalRegistry:
- * aws_iam_role (with inline_policy blocks and managed_policy_arns),
+ * The IAM resource types of a stack, applied through the IAM API's own
+ * operations (operations.ts), so the loader and Terraform leave the same
+ * state: aws_iam_role (with inline_policy blocks and managed_policy_arns),
  * aws_iam_role_policy, aws_iam_policy, aws_iam_role_policy_attachment and
- * aws_iam_policy_attachment. They compute the attributes the AWS provider
- * returns (arn, id, unique_id, policy_id...). Lambda functions are registered
- * by the Lambda provider with `registry.registerFunction(name, role)`.
+ * aws_iam_policy_attachment. They record the attributes the AWS provider
+ * reads back (arn, id, unique_id, policy_id...). Lambda functions register
+ * with their role when the function registry creates them.
  */
 export function iamResourceProviders(registry: PrincipalRegistry): ResourceProviders {
+  const call = (action: string, input: IamInput) => IAM_OPERATIONS[action]!(registry, input);
   return {
-    aws_iam_role: roleProvider(registry),
-    aws_iam_role_policy: rolePolicyProvider(registry),
-    aws_iam_policy: policyProvider(registry),
-    aws_iam_role_policy_attachment: attachmentProvider(registry),
-    aws_iam_policy_attachment: multiAttachmentProvider(registry),
+    aws_iam_role: roleProvider(registry, call),
+    aws_iam_role_policy: rolePolicyProvider(call),
+    aws_iam_policy: policyProvider(registry, call),
+    aws_iam_role_policy_attachment: attachmentProvider(call),
+    aws_iam_policy_attachment: multiAttachmentProvider(call),
   };
 }
 
-function roleProvider(registry: PrincipalRegistry): ResourceProvider {
-  const apply = (args: ValueObject, ctx: ResourceContext, prior?: PriorResource): ValueObject => {
-    const name = nameOf(args, ctx, prior);
-    const path = text(args.path) ?? "/";
-    const arn = registry.putRole(name, { path, assumeRolePolicy: text(args.assume_role_policy) });
+type Call = (action: string, input: IamInput) => ReturnType<IamOperation>;
 
-    // inline_policy and managed_policy_arns are exclusive when given: what the block no longer lists goes.
-    const inline = blocks(args.inline_policy).filter((b) => text(b.name));
-    const priorInline = prior ? blocks(prior.args.inline_policy) : [];
-    for (const old of priorInline) {
-      if (!inline.some((b) => b.name === old.name)) registry.deleteRolePolicy(name, String(old.name));
-    }
-    for (const b of inline) registry.putRolePolicy(name, String(b.name), String(b.policy));
-    const managed = strings(args.managed_policy_arns);
-    for (const old of prior ? strings(prior.args.managed_policy_arns) : []) {
-      if (!managed.includes(old)) registry.detachRolePolicy(name, old);
-    }
-    for (const policyArn of managed) registry.attachRolePolicy(name, policyArn);
+/** Deleting what is already gone succeeds, as the provider treats NoSuchEntity on delete. */
+function gone(run: () => unknown): void {
+  try {
+    run();
+  } catch (e) {
+    if (!isAwsError(e) || e.code !== "NoSuchEntity") throw e;
+  }
+}
 
+function tagsOf(v: Value | undefined): { Key: string; Value: string }[] {
+  return v && typeof v === "object" && !Array.isArray(v) ? Object.entries(v).map(([Key, Value]) => ({ Key, Value: String(Value) })) : [];
+}
+
+function roleProvider(registry: PrincipalRegistry, call: Call): ResourceProvider {
+  const attributes = (name: string, args: ValueObject): ValueObject => {
+    const role = registry.getRole(name);
     return {
-      id: name,
-      name,
-      arn,
-      path,
-      unique_id: awsStyleId("AROA", 17, registry.accountId, name),
-      create_date: text(prior?.attributes.create_date) ?? new Date().toISOString(),
-      max_session_duration: typeof args.max_session_duration === "number" ? args.max_session_duration : 3600,
+      id: role.name,
+      name: role.name,
+      arn: role.arn,
+      path: role.path,
+      unique_id: role.id,
+      create_date: iamDate(role.createDate),
+      max_session_duration: role.maxSessionDuration,
+      description: role.description ?? "",
+      force_detach_policies: args.force_detach_policies === true,
     };
   };
+  // inline_policy and managed_policy_arns are exclusive when given: what the block no longer lists goes.
+  const reconcile = (name: string, args: ValueObject, prior?: PriorResource) => {
+    const inline = blocks(args.inline_policy).filter((b) => text(b.name));
+    for (const old of prior ? blocks(prior.args.inline_policy) : []) {
+      if (!inline.some((b) => b.name === old.name)) gone(() => call("DeleteRolePolicy", { RoleName: name, PolicyName: String(old.name) }));
+    }
+    for (const b of inline) call("PutRolePolicy", { RoleName: name, PolicyName: String(b.name), PolicyDocument: String(b.policy) });
+    const managed = strings(args.managed_policy_arns);
+    for (const old of prior ? strings(prior.args.managed_policy_arns) : []) {
+      if (!managed.includes(old)) gone(() => call("DetachRolePolicy", { RoleName: name, PolicyArn: old }));
+    }
+    for (const policyArn of managed) call("AttachRolePolicy", { RoleName: name, PolicyArn: policyArn });
+  };
   return {
-    create: (args, ctx) => apply(args, ctx),
-    update: (args, prior, ctx) => apply(args, ctx, prior),
-    delete: (prior) => registry.deleteRole(String(prior.attributes.name ?? prior.args.name)),
-    replaceOn: ["name", "name_prefix", "path"],
+    create(args, ctx) {
+      const name = nameOf(args, ctx);
+      call("CreateRole", {
+        RoleName: name,
+        Path: text(args.path) ?? "/",
+        AssumeRolePolicyDocument: required(args.assume_role_policy, "assume_role_policy", ctx),
+        Description: text(args.description),
+        MaxSessionDuration: typeof args.max_session_duration === "number" ? String(args.max_session_duration) : undefined,
+        PermissionsBoundary: text(args.permissions_boundary),
+        Tags: tagsOf(args.tags),
+      });
+      reconcile(name, args);
+      return attributes(name, args);
+    },
+    update(args, prior, ctx) {
+      const name = String(prior.attributes.name);
+      const trust = required(args.assume_role_policy, "assume_role_policy", ctx);
+      if (trust !== text(prior.args.assume_role_policy)) call("UpdateAssumeRolePolicy", { RoleName: name, PolicyDocument: trust });
+      call("UpdateRole", {
+        RoleName: name,
+        Description: text(args.description) ?? "",
+        MaxSessionDuration: String(typeof args.max_session_duration === "number" ? args.max_session_duration : 3600),
+      });
+      const tags = tagsOf(args.tags);
+      const removed = tagsOf(prior.args.tags).filter((t) => !tags.some((n) => n.Key === t.Key));
+      if (removed.length > 0) call("UntagRole", { RoleName: name, TagKeys: removed.map((t) => t.Key) });
+      if (tags.length > 0) call("TagRole", { RoleName: name, Tags: tags });
+      reconcile(name, args, prior);
+      return attributes(name, args);
+    },
+    // As the provider deletes a role: out of instance profiles, then its own inline and managed policies, then the role.
+    delete(prior) {
+      const name = String(prior.attributes.name ?? prior.args.name);
+      const force = prior.args.force_detach_policies === true;
+      gone(() => {
+        call("ListInstanceProfilesForRole", { RoleName: name });
+        if (force || strings(prior.args.managed_policy_arns).length > 0) {
+          for (const p of registry.listAttachedRolePolicies(name)) call("DetachRolePolicy", { RoleName: name, PolicyArn: p.arn });
+        }
+        if (force || blocks(prior.args.inline_policy).length > 0) {
+          for (const p of registry.listRolePolicies(name)) call("DeleteRolePolicy", { RoleName: name, PolicyName: p });
+        }
+        call("DeleteRole", { RoleName: name });
+      });
+    },
+    replaceOn: ["name", "name_prefix", "path", "permissions_boundary"],
   };
 }
 
-function rolePolicyProvider(registry: PrincipalRegistry): ResourceProvider {
+function rolePolicyProvider(call: Call): ResourceProvider {
   const apply = (args: ValueObject, ctx: ResourceContext, prior?: PriorResource): ValueObject => {
     const role = required(args.role, "role", ctx);
     const name = nameOf(args, ctx, prior);
-    registry.putRolePolicy(role, name, required(args.policy, "policy", ctx));
+    call("PutRolePolicy", { RoleName: role, PolicyName: name, PolicyDocument: required(args.policy, "policy", ctx) });
     return { id: `${role}:${name}`, name };
   };
   return {
     create: (args, ctx) => apply(args, ctx),
     update: (args, prior, ctx) => apply(args, ctx, prior),
-    delete: (prior) => registry.deleteRolePolicy(String(prior.args.role), String(prior.attributes.name ?? prior.args.name)),
+    delete: (prior) => gone(() => call("DeleteRolePolicy", { RoleName: String(prior.args.role), PolicyName: String(prior.attributes.name ?? prior.args.name) })),
     replaceOn: ["role", "name", "name_prefix"],
   };
 }
 
-function policyProvider(registry: PrincipalRegistry): ResourceProvider {
-  const apply = (args: ValueObject, ctx: ResourceContext, prior?: PriorResource): ValueObject => {
-    const name = nameOf(args, ctx, prior);
-    const path = text(args.path) ?? "/";
-    const arn = registry.putPolicy(name, required(args.policy, "policy", ctx), { path });
-    return { id: arn, arn, name, path, policy_id: awsStyleId("ANPA", 17, arn) };
+function policyProvider(registry: PrincipalRegistry, call: Call): ResourceProvider {
+  const attributes = (arn: string): ValueObject => {
+    const p = registry.getPolicy(arn);
+    return { id: p.arn, arn: p.arn, name: p.name, path: p.path, policy_id: p.id, description: p.description ?? "", attachment_count: p.attachmentCount };
   };
   return {
-    create: (args, ctx) => apply(args, ctx),
-    update: (args, prior, ctx) => apply(args, ctx, prior),
-    delete: (prior) => registry.deletePolicy(String(prior.attributes.arn)),
-    replaceOn: ["name", "name_prefix", "path"],
+    create(args, ctx) {
+      const out = call("CreatePolicy", {
+        PolicyName: nameOf(args, ctx),
+        Path: text(args.path) ?? "/",
+        PolicyDocument: required(args.policy, "policy", ctx),
+        Description: text(args.description),
+        Tags: tagsOf(args.tags),
+      }) as { Policy: { Arn: string } };
+      return attributes(out.Policy.Arn);
+    },
+    // As the provider updates a policy: a new default version, the oldest other version deleted when five exist.
+    update(args, prior, ctx) {
+      const arn = String(prior.attributes.arn);
+      const document = required(args.policy, "policy", ctx);
+      if (document !== text(prior.args.policy)) {
+        const versions = registry.listPolicyVersions(arn);
+        if (versions.length >= 5) {
+          const oldest = versions.filter((v) => !v.isDefault).sort((a, b) => a.createDate.getTime() - b.createDate.getTime())[0]!;
+          call("DeletePolicyVersion", { PolicyArn: arn, VersionId: oldest.id });
+        }
+        call("CreatePolicyVersion", { PolicyArn: arn, PolicyDocument: document, SetAsDefault: "true" });
+      }
+      const tags = tagsOf(args.tags);
+      const removed = tagsOf(prior.args.tags).filter((t) => !tags.some((n) => n.Key === t.Key));
+      if (removed.length > 0) call("UntagPolicy", { PolicyArn: arn, TagKeys: removed.map((t) => t.Key) });
+      if (tags.length > 0) call("TagPolicy", { PolicyArn: arn, Tags: tags });
+      return attributes(arn);
+    },
+    delete(prior) {
+      const arn = String(prior.attributes.arn);
+      gone(() => {
+        for (const v of registry.listPolicyVersions(arn)) if (!v.isDefault) call("DeletePolicyVersion", { PolicyArn: arn, VersionId: v.id });
+        call("DeletePolicy", { PolicyArn: arn });
+      });
+    },
+    replaceOn: ["name", "name_prefix", "path", "description"],
   };
 }
 
-function attachmentProvider(registry: PrincipalRegistry): ResourceProvider {
+function attachmentProvider(call: Call): ResourceProvider {
   return {
     create(args, ctx) {
       const role = required(args.role, "role", ctx);
       const policyArn = required(args.policy_arn, "policy_arn", ctx);
-      registry.attachRolePolicy(role, policyArn);
+      call("AttachRolePolicy", { RoleName: role, PolicyArn: policyArn });
       return { id: `${role}-${createHash("sha256").update(policyArn).digest("hex").slice(0, 26)}` };
     },
-    delete: (prior) => registry.detachRolePolicy(String(prior.args.role), String(prior.args.policy_arn)),
+    delete: (prior) => gone(() => call("DetachRolePolicy", { RoleName: String(prior.args.role), PolicyArn: String(prior.args.policy_arn) })),
     replaceOn: ["role", "policy_arn"],
   };
 }
 
-function multiAttachmentProvider(registry: PrincipalRegistry): ResourceProvider {
+function multiAttachmentProvider(call: Call): ResourceProvider {
   return {
     create(args, ctx) {
       const policyArn = required(args.policy_arn, "policy_arn", ctx);
-      for (const role of strings(args.roles)) registry.attachRolePolicy(role, policyArn);
+      for (const role of strings(args.roles)) call("AttachRolePolicy", { RoleName: role, PolicyArn: policyArn });
       return { id: required(args.name, "name", ctx) };
     },
     delete(prior) {
-      for (const role of strings(prior.args.roles)) registry.detachRolePolicy(role, String(prior.args.policy_arn));
+      for (const role of strings(prior.args.roles)) gone(() => call("DetachRolePolicy", { RoleName: role, PolicyArn: String(prior.args.policy_arn) }));
     },
     replaceOn: ["name", "roles", "policy_arn", "users", "groups"],
   };

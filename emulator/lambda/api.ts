@@ -7,6 +7,7 @@ import type { CreateFunctionInput, FunctionSettings } from "./function-config.js
 import type { AddPermissionInput } from "./function-policy.js";
 import type { FunctionRegistry, InvocationType } from "./functions.js";
 import type { LogEvent } from "./logs/log-store.js";
+import { lambdaOperationOf } from "./routes.js";
 
 /** Who lists event source mappings: the mapping poller, written beside this API. */
 export interface EventSourceMappingDirectory {
@@ -96,6 +97,7 @@ function header(route: RouteInfo, name: string): string | undefined {
  */
 export function createLambdaService(options: LambdaServiceOptions): Service {
   const { registry } = options;
+  let closedSnapshot: unknown;
 
   async function route(req: IncomingMessage, res: ServerResponse, r: RouteInfo, ctx: CallContext): Promise<void> {
     const { method, path } = r;
@@ -313,6 +315,10 @@ export function createLambdaService(options: LambdaServiceOptions): Service {
       r.path.startsWith(LOGS_PATH_PREFIX),
     async handle(req, res, r, ctx) {
       try {
+        // Only the operations of the route table the IAM guard reads (routes.ts), besides the cloud's own paths.
+        if (!r.path.startsWith("/_movies/") && !lambdaOperationOf(r.method, r.path)) {
+          throw new AwsError("UnknownOperationException", `The Lambda API of the embedded cloud has no operation for ${r.method} ${r.path}.`, 404);
+        }
         await route(req, res, r, ctx);
       } catch (err) {
         if (!isAwsError(err)) throw err;
@@ -322,11 +328,15 @@ export function createLambdaService(options: LambdaServiceOptions): Service {
       }
     },
     status: () => ({ functions: registry.list().length }),
-    snapshot: () => ({ ...registry.snapshot(), eventSourceMappings: options.eventSourceMappings.snapshot() }),
+    snapshot: () => closedSnapshot ?? { ...registry.snapshot(), eventSourceMappings: options.eventSourceMappings.snapshot() },
     restore: (state) => {
       registry.restore(state);
       options.eventSourceMappings.restore((state as { eventSourceMappings?: unknown } | undefined)?.eventSourceMappings);
     },
-    close: () => registry.close(),
+    // The registry forgets its functions when closed, and the cloud writes its last snapshots after closing services.
+    async close() {
+      closedSnapshot = { ...registry.snapshot(), eventSourceMappings: options.eventSourceMappings.snapshot() };
+      await registry.close();
+    },
   };
 }

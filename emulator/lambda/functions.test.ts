@@ -69,7 +69,6 @@ describe("warm execution environments", () => {
     const result = await invokeJson("env-reader");
     const env = result.body.env as Record<string, string>;
     const context = result.body.context as Record<string, unknown>;
-    const creds = registry.credentialsOf("env-reader");
     expect(env).toMatchObject({
       TABLE_NAME: "Movies",
       AWS_REGION: "us-east-1",
@@ -82,13 +81,15 @@ describe("warm execution environments", () => {
       _HANDLER: "index.handler",
       TZ: ":UTC",
       AWS_ENDPOINT_URL: "http://127.0.0.1:4566",
-      AWS_ACCESS_KEY_ID: creds.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: creds.secretAccessKey,
-      AWS_SESSION_TOKEN: creds.sessionToken,
     });
+    // The environment's own session: random, and known to the registry as this function's.
+    expect(env.AWS_ACCESS_KEY_ID).toMatch(/^ASIA[A-Z2-7]{16}$/);
+    expect(env.AWS_SECRET_ACCESS_KEY).toHaveLength(40);
+    expect(env.AWS_SESSION_TOKEN!.length).toBeGreaterThan(100);
+    expect(env.AWS_ACCESS_KEY_ID).not.toBe(registry.credentialsOf("env-reader").accessKeyId);
     expect(env.LAMBDA_TASK_ROOT).toMatch(/code\/[0-9a-f]{32}$/);
     expect(env.AWS_LAMBDA_LOG_STREAM_NAME).toMatch(/^\d{4}\/\d{2}\/\d{2}\/\[\$LATEST\][0-9a-f]{32}$/);
-    expect(registry.functionForAccessKey(creds.accessKeyId)?.FunctionName).toBe("env-reader");
+    expect(registry.functionForAccessKey(env.AWS_ACCESS_KEY_ID!)?.FunctionName).toBe("env-reader");
     // The host's own variables do not leak into the function.
     expect(Object.keys(env).filter((k) => k.startsWith("VITEST"))).toEqual([]);
     expect(context).toMatchObject({

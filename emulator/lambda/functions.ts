@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { AwsError } from "../core/aws-error.js";
-import { functionCredentials } from "../iam/function-credentials.js";
+import { issueSessionCredentials } from "../iam/function-credentials.js";
 import { AsyncInvoker, AWS_RETRY_DELAYS_MS, DEFAULT_EVENT_INVOKE_SETTINGS, type AsyncFailure, type EventInvokeSettings } from "./async-invoker.js";
 import { functionArn, parseFunctionReference } from "./function-arn.js";
 import {
@@ -59,8 +59,8 @@ export interface FunctionRegistryOptions {
   accountId?: string;
   /** AWS_ENDPOINT_URL for handlers: the cloud's URL, read at each environment start (the port may be known late) */
   endpointUrl?: string | (() => string | undefined);
-  /** credentials that identify the function; by default the IAM evaluator's per-function credentials (iam/function-credentials.ts) */
-  credentialsFor?: (fn: { functionName: string; functionArn: string; role: string }) => FunctionCredentials;
+  /** who a function is to the IAM evaluator, and the credentials of its environments; random keys nobody knows when absent */
+  identity?: FunctionIdentity;
   /** concurrent environments per function (default 10) */
   maxEnvironmentsPerFunction?: number;
   /** waiting invocations per function beyond which Invoke is throttled (default 1000) */
@@ -80,12 +80,30 @@ export interface FunctionRegistryOptions {
   runtimesDir?: string;
 }
 
+/**
+ * The IAM side of a function (iam/principals.ts): its execution role, and
+ * temporary credentials per execution environment, revoked when it ends.
+ */
+export interface FunctionIdentity {
+  /** on create, role change and restore; throws when Lambda could not assume the role */
+  assign(functionName: string, roleArn: string): void;
+  /** the function is deleted: every session it holds is revoked */
+  forget(functionName: string): void;
+  issue(functionName: string): Required<FunctionCredentials>;
+  end(accessKeyId: string): void;
+}
+
+/** Without IAM (a registry on its own): random keys nobody knows, never checked. */
+const ANONYMOUS: FunctionIdentity = { assign: () => undefined, forget: () => undefined, issue: () => issueSessionCredentials(), end: () => undefined };
+
+/** What the spec of every environment carries until the environment's own session replaces it: no usable key. */
+const NO_CREDENTIALS: FunctionCredentials = { accessKeyId: "", secretAccessKey: "" };
+
 interface FunctionRecord {
   config: FunctionConfiguration;
   code: StoredCode;
   pool: FunctionPool;
   revision: number;
-  credentials: FunctionCredentials;
   policy: PolicyStatement[];
   tags: Record<string, string>;
   eventInvoke: EventInvokeSettings;
@@ -129,8 +147,10 @@ export class FunctionRegistry {
   private readonly spares?: SpareProcesses;
   private readonly sandbox: Sandbox;
   private readonly nodes: NodeRuntimes;
+  private readonly identity: FunctionIdentity;
 
   constructor(private readonly options: FunctionRegistryOptions = {}) {
+    this.identity = options.identity ?? ANONYMOUS;
     this.region = options.region ?? "us-east-1";
     this.accountId = options.accountId ?? "000000000000";
     this.logs = options.logs ?? new LogStore();
@@ -227,13 +247,11 @@ export class FunctionRegistry {
 
   private register(config: FunctionConfiguration, code: StoredCode, extras: Pick<FunctionRecord, "policy" | "tags" | "eventInvoke">): FunctionRecord {
     const name = config.FunctionName;
-    const arn = config.FunctionArn;
-    const credentials = this.options.credentialsFor?.({ functionName: name, functionArn: arn, role: config.Role }) ?? functionCredentials(this.accountId, name);
+    this.identity.assign(name, config.Role);
     const record: FunctionRecord = {
       config,
       code,
       revision: 1,
-      credentials,
       ...extras,
       pool: undefined as unknown as FunctionPool,
     };
@@ -242,6 +260,13 @@ export class FunctionRegistry {
       maxQueued: this.options.maxQueuedPerFunction ?? 1000,
       environmentExtras: () => this.endpointVariables(),
       host: { sandbox: this.sandbox, spares: this.spares },
+      environmentSession: () => {
+        const creds = this.issueSession(name);
+        return {
+          variables: { AWS_ACCESS_KEY_ID: creds.accessKeyId, AWS_SECRET_ACCESS_KEY: creds.secretAccessKey, AWS_SESSION_TOKEN: creds.sessionToken },
+          end: () => this.endSession(creds.accessKeyId),
+        };
+      },
       sink: (line) =>
         this.logs.append({
           functionName: name,
@@ -253,7 +278,6 @@ export class FunctionRegistry {
         }),
     });
     this.functions.set(name, record);
-    this.byAccessKey.set(credentials.accessKeyId, name);
     return record;
   }
 
@@ -306,6 +330,8 @@ export class FunctionRegistry {
     const { record } = this.lookup(ref);
     this.checkRevision(record, expectedRevisionId);
     validateSettings(patch);
+    // A role Lambda cannot assume is refused before anything changes.
+    if (patch.Role !== undefined && patch.Role !== record.config.Role) this.identity.assign(record.config.FunctionName, patch.Role);
     const c = record.config;
     if (patch.Role !== undefined) c.Role = patch.Role;
     if (patch.Handler !== undefined) c.Handler = patch.Handler;
@@ -334,7 +360,8 @@ export class FunctionRegistry {
     const { record, qualifier } = this.lookup(ref);
     if (qualifier) throw new AwsError("InvalidParameterValueException", `Deleting version ${qualifier} is not possible: only $LATEST exists here; delete the function by name.`);
     this.functions.delete(record.config.FunctionName);
-    this.byAccessKey.delete(record.credentials.accessKeyId);
+    this.identity.forget(record.config.FunctionName);
+    for (const [key, fn] of this.byAccessKey) if (fn === record.config.FunctionName) this.byAccessKey.delete(key);
     await record.pool.close();
   }
 
@@ -345,8 +372,24 @@ export class FunctionRegistry {
     return record ? this.snapshotConfig(record) : undefined;
   }
 
-  credentialsOf(ref: string): FunctionCredentials {
-    return { ...this.lookup(ref).record.credentials };
+  /**
+   * A session of the function's role, as each of its execution environments
+   * gets one: for diagnostics and tests that act as the function. It lasts
+   * until the function is deleted.
+   */
+  credentialsOf(ref: string): Required<FunctionCredentials> {
+    return this.issueSession(this.lookup(ref).record.config.FunctionName);
+  }
+
+  private issueSession(name: string): Required<FunctionCredentials> {
+    const creds = this.identity.issue(name);
+    this.byAccessKey.set(creds.accessKeyId, name);
+    return creds;
+  }
+
+  private endSession(accessKeyId: string): void {
+    this.byAccessKey.delete(accessKeyId);
+    this.identity.end(accessKeyId);
   }
 
   async invoke(ref: string, payload: string | Uint8Array | undefined, options: InvokeOptions = {}): Promise<InvokeResult> {
@@ -565,7 +608,7 @@ export class FunctionRegistry {
         taskRoot,
         runtimeDir: this.sandbox.runtimeDir,
         variables: c.Environment?.Variables ?? {},
-        credentials: record.credentials,
+        credentials: NO_CREDENTIALS,
       }),
     };
   }

@@ -10,7 +10,7 @@ const stateDir = mkdtempSync(path.join(tmpdir(), "lambda-state-"));
 afterAll(() => rmSync(stateDir, { recursive: true, force: true }));
 
 describe("registry state across restarts", () => {
-  it("restores functions, code, policy and credentials from a snapshot in the same state directory", async () => {
+  it("restores functions, code and policy from a snapshot in the same state directory", async () => {
     const before = new FunctionRegistry({ stateDir, spareWorkers: false });
     before.create({
       FunctionName: "kept",
@@ -21,7 +21,6 @@ describe("registry state across restarts", () => {
       Code: { ZipFile: handlerZip({ "index.mjs": `export const handler = async () => process.env.COLOUR;` }) },
     });
     before.addPermission("kept", { StatementId: "sns", Action: "lambda:InvokeFunction", Principal: "sns.amazonaws.com" });
-    const credentials = before.credentialsOf("kept");
     const snapshot = JSON.parse(JSON.stringify(before.snapshot())) as unknown;
     await before.close();
 
@@ -30,7 +29,8 @@ describe("registry state across restarts", () => {
     expect(after.get("kept").Environment?.Variables).toEqual({ COLOUR: "blue" });
     expect((await after.invoke("kept", "{}")).payload).toBe('"blue"');
     expect(after.allowsInvoke("kept", { service: "sns.amazonaws.com" })).toBe(true);
-    expect(after.credentialsOf("kept")).toEqual(credentials);
+    // Credentials are per execution environment, never restored: a restored function gets new ones.
+    expect(after.credentialsOf("kept").accessKeyId).toMatch(/^ASIA/);
     await after.close();
   });
 

@@ -74,28 +74,23 @@ function functionProvider(deps: ProviderDeps): ResourceProvider {
       const name = need(args, "function_name", ctx);
       const role = need(args, "role", ctx);
       if ((str(args.package_type) ?? "Zip") !== "Zip") throw new StackError("ResourceFailed", `${ctx.address}: only Zip packages run in the embedded cloud`);
-      deps.iam.registerFunction(name, role);
-      try {
-        const s = settingsOf(args);
-        const zip = zipOf(args, ctx);
-        // unpacked off the event loop first, so applying a stack does not stall other requests
-        await deps.lambda.prepareCode(zip);
-        const c = deps.lambda.create({
-          ...s,
-          FunctionName: name,
-          Role: role,
-          Handler: need(args, "handler", ctx),
-          Runtime: need(args, "runtime", ctx),
-          DeadLetterConfig: s.DeadLetterConfig?.TargetArn ? s.DeadLetterConfig : undefined,
-          Code: { ZipFile: zip },
-          Tags: stringMap(args.tags),
-        });
-        if (reserved(args) !== undefined) deps.lambda.putFunctionConcurrency(name, reserved(args));
-        return functionAttributes(c, args, ctx);
-      } catch (e) {
-        deps.iam.unregisterFunction(name);
-        throw e;
-      }
+      // The function registry registers the function and its role with IAM (the same path as the Lambda API's CreateFunction).
+      const s = settingsOf(args);
+      const zip = zipOf(args, ctx);
+      // unpacked off the event loop first, so applying a stack does not stall other requests
+      await deps.lambda.prepareCode(zip);
+      const c = deps.lambda.create({
+        ...s,
+        FunctionName: name,
+        Role: role,
+        Handler: need(args, "handler", ctx),
+        Runtime: need(args, "runtime", ctx),
+        DeadLetterConfig: s.DeadLetterConfig?.TargetArn ? s.DeadLetterConfig : undefined,
+        Code: { ZipFile: zip },
+        Tags: stringMap(args.tags),
+      });
+      if (reserved(args) !== undefined) deps.lambda.putFunctionConcurrency(name, reserved(args));
+      return functionAttributes(c, args, ctx);
     },
     async update(args, prior, ctx, changed) {
       const name = String(prior.attributes.function_name);
@@ -106,7 +101,6 @@ function functionProvider(deps: ProviderDeps): ResourceProvider {
         c = deps.lambda.updateCode(name, zip);
       }
       if (changed.some((k) => CONFIG_ARGS.includes(k))) {
-        if (changed.includes("role")) deps.iam.registerFunction(name, need(args, "role", ctx));
         c = deps.lambda.updateConfiguration(name, settingsOf(args));
       }
       if (changed.includes("reserved_concurrent_executions")) deps.lambda.putFunctionConcurrency(name, reserved(args));
@@ -114,7 +108,6 @@ function functionProvider(deps: ProviderDeps): ResourceProvider {
     },
     async delete(prior) {
       const name = String(prior.attributes.function_name);
-      deps.iam.unregisterFunction(name);
       for (const m of deps.mappings.list({ functionArn: String(prior.attributes.arn) })) deps.mappings.delete(m.uuid);
       if (deps.lambda.has(name)) await deps.lambda.delete(name);
     },

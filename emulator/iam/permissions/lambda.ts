@@ -11,11 +11,26 @@ const ACTIONS: Record<string, string> = {
 
 const ACCOUNT_WIDE = new Set(["ListFunctions", "ListEventSourceMappings", "CreateEventSourceMapping", "GetAccountSettings", "ListLayers"]);
 
-/** Lambda: on the function ARN, qualified when the call names a version or alias. */
+/**
+ * Lambda: on the function ARN, qualified when the call names a version or
+ * alias. Giving a function a role also needs iam:PassRole on that role, as
+ * on AWS: without it a function allowed lambda:CreateFunction could run code
+ * under any role of the account.
+ */
 export function lambdaPermissions(call: ServiceCall): RequiredPermission[] {
+  const role = str(call.input, "Role");
+  const main = lambdaActionPermissions(call);
+  if (!role || (call.operation !== "CreateFunction" && call.operation !== "UpdateFunctionConfiguration")) return main;
+  return [...main, { action: "iam:PassRole", resource: role, context: { "iam:PassedToService": "lambda.amazonaws.com" } }];
+}
+
+function lambdaActionPermissions(call: ServiceCall): RequiredPermission[] {
   const { operation, input } = call;
   const action = ACTIONS[operation] ?? `lambda:${operation}`;
   if (ACCOUNT_WIDE.has(operation)) return same("lambda", call, "*");
+  // Tag operations name the function by its ARN in the path.
+  const tagged = str(input, "Resource");
+  if (tagged) return [{ action, resource: tagged }];
   const uuid = str(input, "UUID");
   if (uuid) return [{ action, resource: `arn:aws:lambda:${call.region}:${call.accountId}:event-source-mapping:${uuid}` }];
   const ref = str(input, "FunctionName");

@@ -20,6 +20,8 @@ export interface PoolOptions {
   environmentExtras?: () => Record<string, string>;
   /** where environments are spawned: the sandbox and the spare processes shared by all functions */
   host: EnvironmentHost;
+  /** per environment: variables (its temporary credentials) and what to do when it ends (revoke them) */
+  environmentSession?: () => { variables: Record<string, string>; end(): void };
 }
 
 export interface PoolInvocationResult {
@@ -170,7 +172,8 @@ export class FunctionPool {
   private startEnvironment(overrides: Record<string, string> = {}): ExecutionEnvironment {
     // Lines before the first invocation (INIT_START) belong to a cold start's tail.
     const holder: { lines?: string[] } = { lines: [] };
-    const extras = { ...(this.options.environmentExtras?.() ?? {}), ...overrides };
+    const session = this.options.environmentSession?.();
+    const extras = { ...(this.options.environmentExtras?.() ?? {}), ...session?.variables, ...overrides };
     const spec = { ...this.spec, env: { ...this.spec.env, ...extras } };
     const env = new ExecutionEnvironment(spec, (line) => {
       holder.lines?.push(line.message);
@@ -180,6 +183,7 @@ export class FunctionPool {
     this.environments.add(env);
     this.started++;
     env.onDeath(() => {
+      session?.end();
       this.environments.delete(env);
       this.pump();
     });

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { resolve } from "node:path";
 import { createRouter, DEFAULT_ACCOUNT_ID } from "./core/router.js";
 import type { Service, SqsDelivery } from "./core/service.js";
-import { restoreServices, SnapshotWriter } from "./core/state-files.js";
+import { StateStore } from "./core/state-store.js";
 import { createDynamoDb } from "./dynamodb/index.js";
 import { createSes } from "./ses/index.js";
 import type { SesModel } from "./ses/model.js";
@@ -90,11 +90,17 @@ export async function startCloud(opts: CloudOptions): Promise<Cloud> {
   const services: Service[] = [guard(dynamodb.service), guard(sqs.service), guard(sns.service), guard(ses.service), createSts({ accountId }).service];
   services.push(guard(lambdaService!), ...otherSystemServices);
 
-  let writer: SnapshotWriter | undefined;
+  let store: StateStore | undefined;
   if (stateDir) {
-    const onDisk = await restoreServices(stateDir, services);
-    writer = new SnapshotWriter(stateDir, services, onError, onDisk);
-    writer.start();
+    try {
+      // The admin API applies stacks, which change other services' documents.
+      store = StateStore.open(stateDir, services, { controlPlane: ["admin"], onError });
+    } catch (err) {
+      await system.close();
+      await Promise.allSettled(services.map((s) => s.close?.()));
+      throw err;
+    }
+    store.start();
   }
 
   const server: Server = createServer(
@@ -104,6 +110,7 @@ export async function startCloud(opts: CloudOptions): Promise<Cloud> {
       fallbackHost: () => `${host}:${boundPort}`,
       healthExtra: () => ({ stateDir: stateDir ?? null }),
       onInternalError: onError,
+      beforeReply: store && ((service) => store!.beforeReply(service)),
     }),
   );
   // Garbage that is not HTTP gets a 400 instead of an unhandled error.
@@ -120,7 +127,11 @@ export async function startCloud(opts: CloudOptions): Promise<Cloud> {
       });
     });
   } catch (err) {
-    writer?.stop().catch(onError);
+    try {
+      store?.close();
+    } catch (closeErr) {
+      onError(closeErr);
+    }
     await system.close();
     await Promise.allSettled(services.map((s) => s.close?.()));
     throw err;
@@ -136,7 +147,7 @@ export async function startCloud(opts: CloudOptions): Promise<Cloud> {
       await system.close();
       // Services end their long polls first, so open requests can finish.
       const results = await Promise.allSettled(services.map((s) => s.close?.()));
-      await writer?.stop();
+      store?.close();
       server.closeAllConnections();
       await closed;
       for (const r of results) if (r.status === "rejected") onError(r.reason);

@@ -152,7 +152,11 @@ export function createSystem(opts: SystemOptions): System {
     handle: dataPlane.handle,
     snapshot: () => apigateway.state,
     restore: (state) => {
-      if (state && typeof state === "object") apigateway.state = state as ApiGatewayState;
+      const s = state as Partial<Record<keyof ApiGatewayState, unknown>> | null;
+      for (const field of ["apis", "keys", "plans"] as const) {
+        if (!s || typeof s !== "object" || typeof s[field] !== "object" || s[field] === null) throw new Error(`API Gateway state has no ${field} object`);
+      }
+      apigateway.state = state as ApiGatewayState;
     },
   };
   const adminApi = createAdminService({ stacks, logs: opts.lambda.logs, functionNames: () => opts.lambda.list().map((f) => f.FunctionName), apiRequests: requestLog });
@@ -161,7 +165,8 @@ export function createSystem(opts: SystemOptions): System {
     ...adminApi,
     snapshot: () => ({ stacks: stacks.snapshot(), iam: opts.iam.snapshot() }),
     restore: (state) => {
-      const s = (state ?? {}) as { stacks?: unknown; iam?: RegistrySnapshot };
+      if (!state || typeof state !== "object" || Array.isArray(state) || !("stacks" in state)) throw new Error("admin state has no applied stacks");
+      const s = state as { stacks?: unknown; iam?: RegistrySnapshot };
       stacks.restore(s.stacks);
       if (s.iam) opts.iam.restore(s.iam);
       restartMappings(stacks, mappings, opts.onError);

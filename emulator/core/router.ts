@@ -20,6 +20,12 @@ export interface RouterOptions {
   healthExtra?: () => Record<string, unknown>;
   /** called with errors a service threw that were not AWS errors; the reply is a 500 either way */
   onInternalError?: (err: unknown, route: RouteInfo) => void;
+  /**
+   * Runs right before the status line of a service's reply is written (the
+   * state store commits what the request changed); when it throws, the reply
+   * is not sent and the connection is closed: nothing unsaved is acknowledged.
+   */
+  beforeReply?: (service: Service) => void;
 }
 
 export type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
@@ -126,6 +132,7 @@ export function createRouter(opts: RouterOptions): RequestListener {
       answerUnclaimed(req, res, route, ctx);
       return;
     }
+    if (opts.beforeReply) holdReply(res, service, opts.beforeReply, (err) => opts.onInternalError?.(err, route));
     let pending: Promise<void>;
     try {
       pending = service.handle(req, res, route, ctx);
@@ -135,6 +142,26 @@ export function createRouter(opts: RouterOptions): RequestListener {
     }
     pending.catch((err: unknown) => fail(res, route, ctx, err, opts));
   };
+}
+
+/**
+ * Every reply passes through writeHead (Node's implicit headers call it too),
+ * so hooking it on this one response runs `before` exactly once, whichever
+ * way the service answers, dynalite's raw handler included.
+ */
+function holdReply(res: ServerResponse, service: Service, before: (service: Service) => void, onError: (err: unknown) => void): void {
+  const writeHead = res.writeHead;
+  res.writeHead = function (this: ServerResponse, ...args: unknown[]) {
+    res.writeHead = writeHead;
+    try {
+      before(service);
+    } catch (err) {
+      onError(err);
+      res.destroy();
+      return this;
+    }
+    return (writeHead as (...a: unknown[]) => ServerResponse).apply(this, args);
+  } as ServerResponse["writeHead"];
 }
 
 /** Turns an error a service let escape into a reply; never rethrows. */

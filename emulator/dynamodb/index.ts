@@ -10,6 +10,7 @@ import { sendDynamoError } from "./errors.js";
 import { RwLock } from "./rw-lock.js";
 import { createTransactions } from "./transactions.js";
 import { createTtl } from "./ttl.js";
+import { probeLevelDb } from "./leveldb-probe.js";
 
 export interface DynamoDbOptions {
   /** account in table ARNs (default 000000000000) */
@@ -43,6 +44,7 @@ export async function createDynamoDb(opts: DynamoDbOptions = {}): Promise<Dynamo
   let path: string | undefined;
   if (opts.stateDir) {
     path = join(opts.stateDir, "dynamodb");
+    await probeLevelDb(path, opts.stateDir);
     await mkdir(path, { recursive: true });
   }
   const backend: DynaliteBackend = await startDynalite({ path, accountId: opts.accountId ?? "000000000000", region: opts.region ?? "us-east-1" });

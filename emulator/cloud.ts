@@ -108,7 +108,7 @@ export async function startCloud(opts: CloudOptions): Promise<Cloud> {
       services,
       accountId,
       fallbackHost: () => `${host}:${boundPort}`,
-      healthExtra: () => ({ stateDir: stateDir ?? null }),
+      healthExtra: () => ({ stateDir: stateDir ?? null, ...(store && { stateStore: store.stats() }) }),
       onInternalError: onError,
       beforeReply: store && ((service) => store!.beforeReply(service)),
     }),

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { cpSync, mkdtempSync, readdirSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import Database from "better-sqlite3";
+import { openSqlite } from "../emulator/core/sqlite-driver.js";
 import { afterAll, describe, expect, it } from "vitest";
 import { CreateTableCommand, DynamoDBClient, PutItemCommand, waitUntilTableExists } from "@aws-sdk/client-dynamodb";
 import { CreateFunctionCommand, GetFunctionCommand, LambdaClient } from "@aws-sdk/client-lambda";
@@ -169,7 +169,7 @@ describe("damaged state stops the start, naming the file and the fix", () => {
   }
 
   function editDb(dir: string, sql: string): void {
-    const db = new Database(join(dir, "state.sqlite"));
+    const db = openSqlite(join(dir, "state.sqlite"));
     try {
       db.prepare(sql).run();
     } finally {

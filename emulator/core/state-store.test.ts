@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import Database from "better-sqlite3";
+import { openSqlite } from "./sqlite-driver.js";
 import { afterAll, describe, expect, it } from "vitest";
 import type { Service } from "./service.js";
 import { StateError } from "./state-error.js";
@@ -143,7 +143,7 @@ describe("the state store", () => {
 
     const newer = tempDir();
     StateStore.open(newer, [counter("c")]).close();
-    const db = new Database(join(newer, STATE_DB_FILE));
+    const db = openSqlite(join(newer, STATE_DB_FILE));
     db.prepare("UPDATE meta SET value = '99' WHERE key = 'schema_version'").run();
     db.close();
     expectStateError(() => StateStore.open(newer, [counter("c")]), join(newer, STATE_DB_FILE), /format 99; this movies reads format 1/);
@@ -153,7 +153,7 @@ describe("the state store", () => {
     const s = StateStore.open(wrong, [c]);
     s.beforeReply(c);
     s.close();
-    const db2 = new Database(join(wrong, STATE_DB_FILE));
+    const db2 = openSqlite(join(wrong, STATE_DB_FILE));
     db2.prepare("UPDATE rows SET value = '{\"unexpected\":1}'").run();
     db2.close();
     expectStateError(() => StateStore.open(wrong, [counter("c")]), join(wrong, STATE_DB_FILE), /holds c state this cloud cannot use/);

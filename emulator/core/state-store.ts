@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { Checkpointer } from "./state-checkpointer.js";
+import { openSqlite } from "./sqlite-driver.js";
 import type { StateChange, StateRow } from "./row-state.js";
 import type { Service } from "./service.js";
 import { moveAwayFix, StateError } from "./state-error.js";
@@ -289,13 +290,14 @@ function moveLegacy(stateDir: string, legacy: readonly Service[]): void {
 function takeLock(stateDir: string, file: string): Database.Database {
   let lock: Database.Database | undefined;
   try {
-    lock = new Database(join(stateDir, STATE_LOCK_FILE), { timeout: 250 });
+    lock = openSqlite(join(stateDir, STATE_LOCK_FILE), { timeout: 250 });
     lock.pragma("locking_mode = EXCLUSIVE");
     lock.exec("CREATE TABLE IF NOT EXISTS holder (pid INTEGER); DELETE FROM holder;");
     lock.prepare("INSERT INTO holder (pid) VALUES (?)").run(process.pid);
     return lock;
   } catch (err) {
     lock?.close();
+    if (err instanceof StateError) throw err;
     const e = err as { code?: string; message?: string };
     if (e.code === "SQLITE_BUSY" || e.code === "SQLITE_LOCKED") {
       throw new StateError(file, "is in use by another running cloud", "Stop the other cloud (movies down), or start this one with another --state-dir.");
@@ -309,7 +311,7 @@ function openDatabase(file: string, stateDir: string, existed: boolean): Databas
   let db: Database.Database | undefined;
   try {
     // A cloud that is still exiting may hold the lock for a moment; one that keeps running holds it for good.
-    db = new Database(file, { timeout: 250 });
+    db = openSqlite(file, { timeout: 250 });
     db.pragma("journal_mode = WAL");
     // No fsync on the event loop: a commit is a write() into the WAL, which is all that kill -9 can
     // undo; the files are fsynced every second off the event loop (see Checkpointer).

@@ -130,6 +130,24 @@ describe("the state store", () => {
     expect(again.value).toBe(7);
   });
 
+  it("imports an old sqs.json into one row per message", async () => {
+    const dir = tempDir();
+    const old = new SqsModel("000000000000");
+    old.createQueue("us-east-1", "legacy").queue.send({ body: "from the json days", senderId: "x" });
+    writeFileSync(join(dir, "sqs.json"), JSON.stringify(old.snapshot()));
+    old.close();
+    const model = new SqsModel("000000000000");
+    const store = StateStore.open(dir, [new SqsService(model)]);
+    expect(store.storedRows("sqs").map((r) => r.kind)).toEqual(["message", "queue"]);
+    store.close();
+    model.close();
+    const again = new SqsModel("000000000000");
+    StateStore.open(dir, [new SqsService(again)]).close();
+    const [m] = await again.requireQueue("us-east-1", "legacy").receive({ maxMessages: 1, waitSeconds: 0 });
+    expect(m!.message.body).toBe("from the json days");
+    again.close();
+  });
+
   it("refuses an old snapshot of the wrong shape, naming it", () => {
     const dir = tempDir();
     writeFileSync(join(dir, "counter.json"), JSON.stringify({ other: true }));

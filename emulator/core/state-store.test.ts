@@ -152,6 +152,12 @@ describe("the state store", () => {
     const dir = tempDir();
     writeFileSync(join(dir, "counter.json"), JSON.stringify({ other: true }));
     expectStateError(() => StateStore.open(dir, [counter("counter")]), join(dir, "counter.json"), /counter state .*no value/);
+    // The failed import leaves no store behind: fixing the file is enough for the next start.
+    expect(readdirSync(dir)).toEqual(["counter.json", "state.lock"]);
+    writeFileSync(join(dir, "counter.json"), JSON.stringify({ value: 3 }));
+    const svc = counter("counter");
+    StateStore.open(dir, [svc]).close();
+    expect(svc.value).toBe(3);
   });
 
   it("refuses a file that is not SQLite, one of another version, one of the wrong shape, and one in use", () => {

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, renameSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { Checkpointer } from "./state-checkpointer.js";
@@ -128,6 +128,8 @@ export class StateStore {
         db.close();
         lock.close();
       }
+      // A store this start created holds nothing yet (a failed import): leave the dir as it was found.
+      if (!existed) for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
       throw err;
     }
   }

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import { Checkpointer } from "./state-checkpointer.js";
+import { PeriodicFsync } from "./periodic-fsync.js";
 import { openSqlite } from "./sqlite-driver.js";
 import type { StateChange, StateRow } from "./row-state.js";
 import type { Service } from "./service.js";
@@ -49,7 +49,7 @@ export interface StateStoreOptions {
  */
 export class StateStore {
   private readonly db: Database.Database;
-  private readonly checkpointer: Checkpointer;
+  private readonly fsync: PeriodicFsync;
   private readonly lastText = new Map<string, string>();
   private readonly dirty = new Set<string>();
   /** changes drained from services but not yet committed (a failed commit retries them) */
@@ -74,7 +74,7 @@ export class StateStore {
     private readonly lock: Database.Database,
   ) {
     this.db = db;
-    this.checkpointer = new Checkpointer(file, opts.onError);
+    this.fsync = new PeriodicFsync(file, opts.onError);
     this.statements = {
       put: db.prepare("INSERT OR REPLACE INTO rows (service, kind, parent, key, value) VALUES (?, ?, ?, ?, ?)"),
       del: db.prepare("DELETE FROM rows WHERE service = ? AND kind = ? AND parent = ? AND key = ?"),
@@ -152,7 +152,7 @@ export class StateStore {
       }
     }, FLUSH_MS);
     this.timer.unref();
-    this.checkpointer.start();
+    this.fsync.start();
   }
 
   /** Writes every change recorded so far in one transaction; synchronous, so nothing runs in between. */
@@ -201,12 +201,12 @@ export class StateStore {
     }
   }
 
-  /** The checkpointer stops first; closing the last connection checkpoints the WAL into the file. */
+  /** The fsync timer stops first; closing the connection checkpoints the WAL into the file. */
   private closeFiles(): void {
     if (this.closed) return;
     this.closed = true;
     if (this.timer) clearInterval(this.timer);
-    this.checkpointer.stop();
+    this.fsync.stop();
     this.db.close();
     this.lock.close();
   }
@@ -316,7 +316,7 @@ function openDatabase(file: string, stateDir: string, existed: boolean): Databas
     db = openSqlite(file, { timeout: 250 });
     db.pragma("journal_mode = WAL");
     // No fsync on the event loop: a commit is a write() into the WAL, which is all that kill -9 can
-    // undo; the files are fsynced every second off the event loop (see Checkpointer).
+    // undo; the files are fsynced every second off the event loop (see PeriodicFsync).
     db.pragma("synchronous = OFF");
     // Small checkpoints: copying 256 pages of WAL into the file is a few milliseconds.
     db.pragma("wal_autocheckpoint = 256");

@@ -9,7 +9,7 @@ const SYNC_MS = 1000;
  * a commit is complete for the OS once written (it survives kill -9 of the
  * cloud); this bounds what a power cut can touch to the last second.
  */
-export class Checkpointer {
+export class PeriodicFsync {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
 

@@ -27,6 +27,7 @@ export function watchPipe(stream: NodeJS.WritableStream): void {
     if (stream.listenerCount("error") === 1) throw err;
   });
 }
+import { isStateError } from "../emulator/core/state-error.js";
 
 /**
  * The one I/O host: every command writes through it, nothing else prints.
@@ -105,6 +106,10 @@ export class Io {
       if (err.hint) this.stderr.write(`  ${err.hint}\n`);
       if (this.debug && err.stack) this.stderr.write(`${err.stack}\n`);
       return err.exitCode;
+    }
+    if (isStateError(err)) {
+      this.stderr.write(`${this.paint("red", "error:")} ${err.file}: ${err.problem}\n  ${err.fix}\n`);
+      return EXIT.refused;
     }
     const message = err instanceof Error ? err.message : String(err);
     this.stderr.write(`${this.paint("red", "error:")} ${message}\n`);

@@ -5,7 +5,7 @@ import { createFrontDoor } from "./core/front-door.js";
 import { retention, type Retention } from "./core/retention.js";
 import { createRouter, DEFAULT_ACCOUNT_ID } from "./core/router.js";
 import type { Service, SqsDelivery } from "./core/service.js";
-import { restoreServices, SnapshotWriter } from "./core/state-files.js";
+import { StateStore } from "./core/state-store.js";
 import { createDynamoDb } from "./dynamodb/index.js";
 import { createLogs, type LogsModel } from "./logs/index.js";
 import { createSes } from "./ses/index.js";
@@ -149,13 +149,19 @@ export async function startCloud(opts: CloudOptions): Promise<Cloud> {
     admin.service,
   ];
 
-  let writer: SnapshotWriter | undefined;
+  let store: StateStore | undefined;
   if (stateDir) {
-    const onDisk = await restoreServices(stateDir, services);
-    // Pollers start once every service holds its state, whatever order the files were read in.
+    try {
+      // The admin API applies stacks, which change other services' documents.
+      store = StateStore.open(stateDir, services, { controlPlane: ["admin"], onError });
+    } catch (err) {
+      await closeSystem();
+      await Promise.allSettled(services.map((s) => s.close?.()));
+      throw err;
+    }
+    // Pollers start once every service holds its state, whatever order the rows were read in.
     admin.restartMappings();
-    writer = new SnapshotWriter(stateDir, services, onError, onDisk);
-    writer.start();
+    store.start();
   }
 
   const server: Server = createServer(
@@ -163,9 +169,10 @@ export async function startCloud(opts: CloudOptions): Promise<Cloud> {
       services,
       accountId,
       fallbackHost: () => `${host}:${boundPort}`,
-      healthExtra: () => ({ stateDir: stateDir ?? null, pid: process.pid }),
+      healthExtra: () => ({ stateDir: stateDir ?? null, pid: process.pid, ...(store && { stateStore: store.stats() }) }),
       onInternalError: onError,
       frontDoor: createFrontDoor({ allowedOrigins: opts.allowedOrigins, allowedHosts: opts.allowedHosts }),
+      beforeReply: store && ((service) => store!.beforeReply(service)),
     }),
   );
   // Garbage that is not HTTP gets a 400 instead of an unhandled error.
@@ -182,7 +189,11 @@ export async function startCloud(opts: CloudOptions): Promise<Cloud> {
       });
     });
   } catch (err) {
-    writer?.stop().catch(onError);
+    try {
+      store?.close();
+    } catch (closeErr) {
+      onError(closeErr);
+    }
     await closeSystem();
     await Promise.allSettled(services.map((s) => s.close?.()));
     throw err;
@@ -198,7 +209,7 @@ export async function startCloud(opts: CloudOptions): Promise<Cloud> {
       await closeSystem();
       // Services end their long polls first, so open requests can finish.
       const results = await Promise.allSettled(services.map((s) => s.close?.()));
-      await writer?.stop();
+      store?.close();
       server.closeAllConnections();
       await closed;
       for (const r of results) if (r.status === "rejected") onError(r.reason);

@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError } from "commander";
 import { startCloud } from "./cloud.js";
 import { parseIamMode, type IamMode } from "./iam/iam-mode.js";
+import { isStateError } from "./core/state-error.js";
 
 // Entry script for `npm run cloud`: the one place in emulator/ allowed to print.
 function parsePort(value: string): number {
@@ -78,6 +79,7 @@ async function main(): Promise<void> {
 main().catch((err: unknown) => {
   const e = err as NodeJS.ErrnoException;
   if (e.code === "EADDRINUSE") console.error(`movies cloud: port ${opts.port} on ${opts.host} is in use; pick another with --port`);
+  else if (isStateError(err)) console.error(`movies cloud: cannot start with this state: ${err.message}`);
   else console.error("movies cloud: failed to start:", e.stack ?? e.message ?? e);
   process.exit(1);
 });

@@ -75,8 +75,9 @@ export function createAdmin(opts: AdminOptions): Admin {
     ...api,
     snapshot: () => ({ stacks: stacks.snapshot() }),
     restore: (state) => {
+      if (!state || typeof state !== "object" || Array.isArray(state) || !("stacks" in state)) throw new Error("admin state has no applied stacks");
       // State dirs written before IAM kept its own state carried it here.
-      const s = (state ?? {}) as { stacks?: unknown; iam?: IamSnapshot };
+      const s = state as { stacks?: unknown; iam?: IamSnapshot };
       stacks.restore(s.stacks);
       if (s.iam && deps.iam.listRoles().length === 0) deps.iam.restore(s.iam);
     },

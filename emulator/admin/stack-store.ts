@@ -57,7 +57,8 @@ export class StackStore {
 
   restore(state: unknown): void {
     this.states.clear();
-    if (!isObject(state)) return;
+    if (state === undefined) return;
+    if (!isObject(state)) throw new Error("the applied stacks are not an object of stacks by name");
     for (const [name, s] of Object.entries(state)) this.states.set(name, parseAppliedState(s));
   }
 

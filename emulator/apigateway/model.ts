@@ -552,7 +552,12 @@ export class ApiGatewayModel {
 
   /** Takes a snapshot written by this version or by the one before the control plane (stage `throttle`, ISO dates, fewer fields). */
   restore(saved: unknown): void {
-    const s = (saved && typeof saved === "object" ? saved : {}) as Partial<ApiGatewayState>;
+    // The wrong shape stops the start (a state dir of something else), never an empty API Gateway.
+    const raw = saved as Partial<Record<keyof ApiGatewayState, unknown>> | null;
+    for (const field of ["apis", "keys", "plans"] as const) {
+      if (!raw || typeof raw !== "object" || typeof raw[field] !== "object" || raw[field] === null) throw new Error(`API Gateway state has no ${field} object`);
+    }
+    const s = saved as Partial<ApiGatewayState>;
     const state: ApiGatewayState = { apis: { ...s.apis }, keys: { ...s.keys }, plans: { ...s.plans } };
     const now = new Date().toISOString();
     for (const api of Object.values(state.apis)) {

@@ -22,6 +22,12 @@ export interface RouterOptions {
   onInternalError?: (err: unknown, route: RouteInfo) => void;
   /** answers (and returns true for) requests refused before any service sees them; see front-door.ts */
   frontDoor?: (req: IncomingMessage, res: ServerResponse, route: RouteInfo, ctx: CallContext) => boolean;
+  /**
+   * Runs right before the status line of a service's reply is written (the
+   * state store commits what the request changed); when it throws, the reply
+   * is not sent and the connection is closed: nothing unsaved is acknowledged.
+   */
+  beforeReply?: (service: Service) => void;
 }
 
 export type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
@@ -129,6 +135,7 @@ export function createRouter(opts: RouterOptions): RequestListener {
       answerUnclaimed(req, res, route, ctx);
       return;
     }
+    if (opts.beforeReply) holdReply(res, service, opts.beforeReply, (err) => opts.onInternalError?.(err, route));
     let pending: Promise<void>;
     try {
       pending = service.handle(req, res, route, ctx);
@@ -138,6 +145,26 @@ export function createRouter(opts: RouterOptions): RequestListener {
     }
     pending.catch((err: unknown) => fail(res, route, ctx, err, opts));
   };
+}
+
+/**
+ * Every reply passes through writeHead (Node's implicit headers call it too),
+ * so hooking it on this one response runs `before` exactly once, whichever
+ * way the service answers, dynalite's raw handler included.
+ */
+function holdReply(res: ServerResponse, service: Service, before: (service: Service) => void, onError: (err: unknown) => void): void {
+  const writeHead = res.writeHead;
+  res.writeHead = function (this: ServerResponse, ...args: unknown[]) {
+    res.writeHead = writeHead;
+    try {
+      before(service);
+    } catch (err) {
+      onError(err);
+      res.destroy();
+      return this;
+    }
+    return (writeHead as (...a: unknown[]) => ServerResponse).apply(this, args);
+  } as ServerResponse["writeHead"];
 }
 
 /** Turns an error a service let escape into a reply; never rethrows. */

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { RowState } from "./row-state.js";
 
 /** What the router learned about a request before any service sees it. Never reads the body. */
 export interface RouteInfo {
@@ -34,9 +35,15 @@ export interface Service {
   readonly name: string;
   claims(route: RouteInfo): boolean;
   handle(req: IncomingMessage, res: ServerResponse, route: RouteInfo, ctx: CallContext): Promise<void>;
-  /** JSON-serialisable state for the state dir; restore() receives the same value */
+  /**
+   * JSON-serialisable state for the state dir; restore() receives the same value
+   * and throws when it is not of the shape snapshot() makes. Stored as one
+   * document, rewritten when it changed. Services with much state use `rows`.
+   */
   snapshot?(): unknown;
   restore?(state: unknown): void;
+  /** state kept entity by entity (one row per SQS message); preferred over snapshot() when present */
+  readonly rows?: RowState;
   /** extra fields for `GET /_movies/health` (counts, mode); must be cheap and must not throw */
   status?(): Record<string, unknown>;
   /** release timers, pending long polls, files */

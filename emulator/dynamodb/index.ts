@@ -12,6 +12,7 @@ import { createTransactions } from "./transactions.js";
 import { createTtl } from "./ttl.js";
 import { teachConditionCheckItem } from "./condition-check-item.js";
 import { createTableSettings } from "./table-settings.js";
+import { probeLevelDb } from "./leveldb-probe.js";
 
 export interface DynamoDbOptions {
   /** account in table ARNs (default 000000000000) */
@@ -45,6 +46,7 @@ export async function createDynamoDb(opts: DynamoDbOptions = {}): Promise<Dynamo
   let path: string | undefined;
   if (opts.stateDir) {
     path = join(opts.stateDir, "dynamodb");
+    await probeLevelDb(path, opts.stateDir);
     await mkdir(path, { recursive: true });
   }
   teachConditionCheckItem();

@@ -1,3 +1,4 @@
+import { expectObject } from "../core/shape.js";
 import type { DynaliteBackend } from "./dynalite-backend.js";
 import { fromReply, validation } from "./errors.js";
 import type { RwLock } from "./rw-lock.js";
@@ -127,8 +128,8 @@ export function createTtl(backend: DynaliteBackend, lock: RwLock, onError: (err:
     },
     snapshot: (): TtlState => ({ tables: Object.fromEntries(specs) }),
     restore(state: unknown) {
-      const tables = (state as Partial<TtlState> | null)?.tables;
-      specs = new Map(tables && typeof tables === "object" ? Object.entries(tables) : []);
+      const tables = expectObject(expectObject(state, "DynamoDB TTL state").tables, "DynamoDB TTL state.tables");
+      specs = new Map(Object.entries(tables) as [string, TtlState["tables"][string]][]);
     },
     enabledCount: () => specs.size,
   };

@@ -1,3 +1,4 @@
+import { expectArray, expectObject, expectString } from "../core/shape.js";
 import { randomBytes } from "node:crypto";
 import { bareAddress, domainOf } from "./addresses.js";
 
@@ -58,6 +59,19 @@ export interface SesSnapshot {
   configurationSets: ConfigurationSet[];
   mailbox: SentEmail[];
   sendLog?: SendLogEntry[];
+}
+
+/** Throws, naming what is wrong, unless `state` has the shape snapshot() makes. */
+function checkSnapshot(state: unknown): void {
+  const snap = expectObject(state, "SES state");
+  expectArray(snap.identities, "SES state.identities").forEach((v, i) => {
+    const id = expectObject(v, `identity ${i}`);
+    expectString(id.identity, `identity ${i}.identity`);
+    expectString(id.region, `identity ${i}.region`);
+  });
+  expectArray(snap.configurationSets, "SES state.configurationSets").forEach((v, i) => expectString(expectObject(v, `configuration set ${i}`).name, `configuration set ${i}.name`));
+  expectArray(snap.mailbox, "SES state.mailbox").forEach((v, i) => expectString(expectObject(v, `email ${i}`).Id, `email ${i}.Id`));
+  if (snap.sendLog !== undefined) expectArray(snap.sendLog, "SES state.sendLog");
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -174,6 +188,7 @@ export class SesModel {
   }
 
   restore(state: SesSnapshot): void {
+    checkSnapshot(state);
     this.identities.clear();
     this.configurationSets.clear();
     for (const i of state.identities ?? []) this.identities.set(key(i.region, i.identity), i);

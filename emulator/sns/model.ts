@@ -1,3 +1,4 @@
+import { expectArray, expectObject, expectString, expectStringMap } from "../core/shape.js";
 import { randomUUID } from "node:crypto";
 import { invalidParameter, topicNotFound, subscriptionNotFound } from "./errors.js";
 import type { SqsDelivery } from "../core/service.js";
@@ -309,6 +310,7 @@ export class SnsModel {
   }
 
   restore(state: SnsSnapshot): void {
+    checkSnapshot(state);
     this.topics.clear();
     this.subscriptions.clear();
     for (const t of state.topics ?? []) {
@@ -326,6 +328,24 @@ export class SnsModel {
 }
 
 export const SIGNING_CERT_PATH = "/_aws/sns/SimpleNotificationService-embedded.pem";
+
+/** Throws, naming what is wrong, unless `state` has the shape snapshot() makes. */
+function checkSnapshot(state: unknown): void {
+  const snap = expectObject(state, "SNS state");
+  expectArray(snap.topics, "SNS state.topics").forEach((v, i) => {
+    const t = expectObject(v, `topic ${i}`);
+    const arn = expectString(t.arn, `topic ${i}.arn`);
+    for (const f of ["name", "region", "owner"]) expectString(t[f], `topic ${arn}.${f}`);
+    expectStringMap(t.attributes, `topic ${arn}.attributes`);
+    expectStringMap(t.tags, `topic ${arn}.tags`);
+  });
+  expectArray(snap.subscriptions, "SNS state.subscriptions").forEach((v, i) => {
+    const s = expectObject(v, `subscription ${i}`);
+    const arn = expectString(s.arn, `subscription ${i}.arn`);
+    for (const f of ["topicArn", "protocol", "endpoint", "owner"]) expectString(s[f], `subscription ${arn}.${f}`);
+    expectStringMap(s.attributes, `subscription ${arn}.attributes`);
+  });
+}
 
 export interface SnsSnapshot {
   topics: { arn: string; name: string; region: string; owner: string; attributes: Record<string, string>; tags: Record<string, string>; subscriptionsDeleted: number }[];

@@ -3,6 +3,7 @@ import { nonExistentQueue } from "./errors.js";
 import { Queue, type NewMessage, type ReceiveOptions, type ReceivedMessage, type SavedMessage, type SqsMessage } from "./queue.js";
 import { applySettings, defaultSettings, fifoRefused, parseSettings } from "./queue-settings.js";
 import { AwsError } from "../core/aws-error.js";
+import { expectArray, expectNumber, expectObject, expectString, expectStringMap } from "../core/shape.js";
 
 const QUEUE_NAME = /^[A-Za-z0-9_-]{1,80}$/;
 
@@ -22,6 +23,8 @@ export interface CreateQueueResult {
 export class SqsModel {
   private readonly queues = new Map<string, Queue>();
   private readonly sweepTimer: NodeJS.Timeout;
+  /** hears every message change while a state store records them (with a state dir only: in memory nothing is kept) */
+  changes?: { messageChanged(queue: Queue, messageId: string): void; purged(queue: Queue): void };
 
   constructor(readonly accountId: string) {
     this.sweepTimer = setInterval(() => {
@@ -29,6 +32,19 @@ export class SqsModel {
       for (const q of this.queues.values()) q.sweepExpired(now);
     }, RETENTION_SWEEP_MS);
     this.sweepTimer.unref();
+  }
+
+  messageChanged(queue: Queue, messageId: string): void {
+    this.changes?.messageChanged(queue, messageId);
+  }
+
+  purged(queue: Queue): void {
+    this.changes?.purged(queue);
+  }
+
+  /** Every queue of every region, keyed by `<region>/<name>`. */
+  everyQueue(): ReadonlyMap<string, Queue> {
+    return this.queues;
   }
 
   get queueCount(): number {
@@ -139,22 +155,14 @@ export class SqsModel {
         tags: q.tags,
         createdAt: q.createdAt,
         lastModifiedAt: q.lastModifiedAt,
-        messages: [...q.messages.values()].map((m) => {
-          const saved = q.save(m);
-          return {
-            ...saved,
-            attributes: saved.attributes && encodeAttributes(saved.attributes),
-            systemAttributes: saved.systemAttributes && encodeAttributes(saved.systemAttributes),
-          };
-        }),
+        messages: [...q.messages.values()].map((m) => encodeMessage(q.save(m))),
       })),
     };
   }
 
   /** Replaces all state with a snapshot; messages in flight when it was taken are visible again. */
   restore(state: unknown): void {
-    const snap = state as SqsSnapshot | undefined;
-    if (!snap || snap.version !== 1 || !Array.isArray(snap.queues)) return;
+    const snap = checkSnapshot(state);
     for (const q of this.queues.values()) q.close();
     this.queues.clear();
     const now = Date.now();
@@ -189,8 +197,48 @@ export class SqsModel {
   }
 }
 
-function key(region: string, name: string): string {
+export function key(region: string, name: string): string {
   return `${region}/${name}`;
+}
+
+/** A message as stored: binary attribute values as base64, so it survives JSON. */
+export function encodeMessage(saved: SavedMessage): StoredMessage {
+  return {
+    ...saved,
+    attributes: saved.attributes && encodeAttributes(saved.attributes),
+    systemAttributes: saved.systemAttributes && encodeAttributes(saved.systemAttributes),
+  };
+}
+
+/** Throws, naming what is wrong, unless `state` has the shape snapshot() makes. */
+function checkSnapshot(state: unknown): SqsSnapshot {
+  const snap = expectObject(state, "SQS state");
+  if (snap.version !== 1) throw new Error(`SQS state has version ${JSON.stringify(snap.version)}, not 1`);
+  expectArray(snap.queues, "SQS state.queues").forEach((value, i) => {
+    const q = expectObject(value, `queue ${i}`);
+    const name = expectString(q.name, `queue ${i}.name`);
+    const what = `queue ${name}`;
+    expectString(q.region, `${what}.region`);
+    expectStringMap(q.attributes, `${what}.attributes`);
+    expectStringMap(q.tags, `${what}.tags`);
+    expectNumber(q.createdAt, `${what}.createdAt`);
+    expectNumber(q.lastModifiedAt, `${what}.lastModifiedAt`);
+    expectArray(q.messages, `${what}.messages`).forEach((mv, j) => {
+      const m = expectObject(mv, `${what} message ${j}`);
+      const id = expectString(m.id, `${what} message ${j}.id`);
+      expectString(m.body, `${what} message ${id}.body`);
+      expectString(m.senderId, `${what} message ${id}.senderId`);
+      expectNumber(m.sentAt, `${what} message ${id}.sentAt`);
+      expectNumber(m.receiveCount, `${what} message ${id}.receiveCount`);
+      for (const field of ["attributes", "systemAttributes"] as const) {
+        if (m[field] === undefined) continue;
+        for (const [k, a] of Object.entries(expectObject(m[field], `${what} message ${id}.${field}`))) {
+          expectString(expectObject(a, `${what} message ${id}.${field}.${k}`).DataType, `${what} message ${id}.${field}.${k}.DataType`);
+        }
+      }
+    });
+  });
+  return state as SqsSnapshot;
 }
 
 interface EncodedAttribute {
@@ -208,13 +256,15 @@ export interface SqsSnapshot {
     tags: Record<string, string>;
     createdAt: number;
     lastModifiedAt: number;
-    /** SavedMessage with binary attribute values as base64, so it survives JSON */
-    messages: (Omit<SavedMessage, "attributes" | "systemAttributes"> & {
-      attributes?: Record<string, EncodedAttribute>;
-      systemAttributes?: Record<string, EncodedAttribute>;
-    })[];
+    messages: StoredMessage[];
   }[];
 }
+
+/** SavedMessage with binary attribute values as base64, so it survives JSON */
+export type StoredMessage = Omit<SavedMessage, "attributes" | "systemAttributes"> & {
+  attributes?: Record<string, EncodedAttribute>;
+  systemAttributes?: Record<string, EncodedAttribute>;
+};
 
 function encodeAttributes(attrs: MessageAttributes): Record<string, EncodedAttribute> {
   const out: Record<string, EncodedAttribute> = {};

@@ -86,9 +86,13 @@ export interface QueueCounts {
   delayed: number;
 }
 
-/** Where a queue sends messages that exceeded maxReceiveCount. */
+/** Where a queue sends messages that exceeded maxReceiveCount, and who hears what changed (the state store, with a state dir). */
 export interface DeadLetterRouter {
   queueByArn(arn: string): Queue | undefined;
+  /** a message was added, received (its counters changed) or removed */
+  messageChanged?(queue: Queue, messageId: string): void;
+  /** every message of the queue was removed */
+  purged?(queue: Queue): void;
 }
 
 interface Waiter {
@@ -142,6 +146,7 @@ export class Queue {
     this.messages.set(msg.id, msg);
     if (delay > 0) this.schedule(msg, DELAYED, now + delay * 1000);
     else this.makeReady(msg);
+    this.deadLetters.messageChanged?.(this, msg.id);
     return msg;
   }
 
@@ -158,6 +163,7 @@ export class Queue {
     };
     this.messages.set(msg.id, msg);
     this.makeReady(msg);
+    this.deadLetters.messageChanged?.(this, msg.id);
   }
 
   /** Receives at once when messages are visible; otherwise waits up to `waitSeconds` for one. */
@@ -224,6 +230,7 @@ export class Queue {
       msg.gen++;
     }
     this.messages.clear();
+    this.deadLetters.purged?.(this);
     this.ready.clear();
     this.due.clear();
     this.counts = { ready: 0, delayed: 0, inflight: 0 };
@@ -305,6 +312,8 @@ export class Queue {
       const token = `${BOOT}${(++receiptSeq).toString(36)}`;
       msg.receipt = token;
       this.schedule(msg, INFLIGHT, now + visibilityTimeout * 1000);
+      // The receive count must survive a restart: redrive to the dead-letter queue depends on it.
+      this.deadLetters.messageChanged?.(this, msg.id);
       out.push({
         message: msg,
         receiptHandle: Buffer.from(`${this.arn} ${msg.id} ${token}`).toString("base64"),
@@ -365,6 +374,7 @@ export class Queue {
     msg.state = GONE;
     msg.gen++;
     this.messages.delete(msg.id);
+    this.deadLetters.messageChanged?.(this, msg.id);
   }
 
   private wake(now: number): void {

@@ -5,14 +5,20 @@ import { readJson, sendJson, sendJsonError } from "../wire/aws-json.js";
 import { shapeOf, SQS_ERROR_TYPE_PREFIX } from "./errors.js";
 import type { SqsModel } from "./model.js";
 import { SQS_OPERATIONS } from "./operations.js";
+import { SqsRowState } from "./row-state.js";
+import type { RowState } from "../core/row-state.js";
 
 const TARGET_PREFIX = "AmazonSQS.";
 
 /** SQS over AWS JSON 1.0 (`X-Amz-Target: AmazonSQS.<Action>`), with awsQuery-compatible error codes. */
 export class SqsService implements Service {
   readonly name = "sqs";
+  /** one row per queue and per message: a send writes one row, not the whole queue */
+  readonly rows: RowState;
 
-  constructor(private readonly model: SqsModel) {}
+  constructor(private readonly model: SqsModel) {
+    this.rows = new SqsRowState(model);
+  }
 
   claims(route: RouteInfo): boolean {
     return route.target !== undefined && route.target.startsWith(TARGET_PREFIX);

@@ -6,6 +6,9 @@
 # the image carries: the bundle, the Lambda worker bootstrap beside it, and the
 # few packages that cannot be bundled, such as dynalite's native LevelDB).
 FROM node:22-bookworm-slim AS build
+# better-sqlite3 (the state store) downloads a prebuilt binding, or compiles one
+# where none fits this platform: the compilers stay in this stage only.
+RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # Production dependencies only, exactly as locked (esbuild is one of them).
 # bin/package.json is the local package that gives `npx movies` its bin link.

@@ -24,9 +24,10 @@ export const CLOUD_ASSETS = ["emulator/lambda/runtime/bootstrap.mjs"];
 /**
  * Packages kept as installed packages instead of bundled: dynalite loads its
  * actions with computed `require()` paths, and its LevelDB store (classic-level)
- * finds its native prebuilt binary relative to its own package folder.
+ * finds its native prebuilt binary relative to its own package folder; the
+ * state store's better-sqlite3 loads its native binding from its own build/.
  */
-export const CLOUD_EXTERNAL = ["dynalite"];
+export const CLOUD_EXTERNAL = ["dynalite", "better-sqlite3"];
 
 /** Finds where Node would resolve `name` from inside `fromDir` (npm's nested node_modules layout). */
 function packageDir(name, fromDir) {

@@ -135,7 +135,7 @@ describe("IAM API with the SDK v3 IAM client", () => {
         method: "POST",
         headers: {
           "content-type": "application/x-www-form-urlencoded",
-          authorization: "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=x",
+          authorization: `AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=${"0".repeat(64)}`,
         },
         body,
       });

@@ -49,6 +49,8 @@ describe("the API Gateway model's snapshots", () => {
           stages: { live: { name: "live", deploymentId: "d", methodSettings: { "*/*": { throttlingRateLimit: 100, throttlingBurstLimit: 200 }, "~1movies~1{movieID}/GET": { throttlingRateLimit: 1, throttlingBurstLimit: 2 } } } },
         },
       },
+      keys: {},
+      plans: {},
     });
     const stage = model.getStage("abc", "live");
     expect(stageThrottle(stage, "/movies/{movieID}", "GET")?.throttle).toEqual({ rateLimit: 1, burstLimit: 2 });

@@ -29,11 +29,13 @@
  * soak, through bench/support/report.ts; BENCH_DOCS=0 prints only) and to
  * SOAK_OUT when set. Exits 1 when a component is still climbing.
  */
+import { DynamoDBClient, ListTablesCommand, ScanCommand } from "@aws-sdk/client-dynamodb";
 import { spawn } from "node:child_process";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { Agent, request } from "node:http";
 import { fileURLToPath } from "node:url";
 import { ensureBuilt } from "../test/support/built-functions.js";
+import { localClientConfig } from "../test/support/cloud-client-config.js";
 import { freePort } from "../test/support/free-port.js";
 import { moviesStack } from "../test/support/movies-stack.js";
 import { stopChild } from "../test/support/stop-child.js";
@@ -114,6 +116,8 @@ interface Sample {
   helpersMb: number;
   requests: number;
   emails: number;
+  /** items in all DynamoDB tables: stored data, which may grow (one idempotency record per email), not a leak */
+  items: number;
 }
 
 const mb = (kb: number) => Math.round(kb / 102.4) / 10;
@@ -148,6 +152,8 @@ child.stderr!.on("data", (d: Buffer) => (cloudErrors = (cloudErrors + d.toString
 const statuses = new Map<number, number>();
 const samples: Sample[] = [];
 let requests = 0;
+let countItems: () => Promise<number> = async () => -1;
+let dynamodb: DynamoDBClient | undefined;
 try {
   for (let waited = 0; ; waited += 100) {
     if (child.exitCode !== null) throw new Error(`the cloud exited with ${child.exitCode}: ${cloudErrors}`);
@@ -163,6 +169,19 @@ try {
   const seeded = await call("POST", `${api}/movies`, { "x-api-key": key }, JSON.stringify({ title: "Heat", rating: 8, genres: ["Crime"] }));
   const seededId = (JSON.parse(seeded.body) as { id: string }).id;
 
+  dynamodb = new DynamoDBClient(localClientConfig(cloudUrl));
+  countItems = async () => {
+    let n = 0;
+    for (const table of (await dynamodb!.send(new ListTablesCommand({}))).TableNames ?? []) {
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page = await dynamodb!.send(new ScanCommand({ TableName: table, Select: "COUNT", ExclusiveStartKey: start as never }));
+        n += page.Count ?? 0;
+        start = page.LastEvaluatedKey;
+      } while (start);
+    }
+    return n;
+  };
   const count = (status: number) => statuses.set(status, (statuses.get(status) ?? 0) + 1);
   let n = 0;
   const one = async () => {
@@ -183,6 +202,7 @@ try {
     const [cloudPid, ...rest] = processTree(child.pid!);
     const envs = rest.filter(isEnvironment).map(rssKb).filter((kb) => kb > 0);
     const helpers = rest.filter((p) => !isEnvironment(p)).map(rssKb);
+    const items = await countItems().catch(() => -1);
     const mailbox = await call("GET", `${cloudUrl}/_aws/ses`).then((r) => (JSON.parse(r.body) as { messages: unknown[] }).messages.length, () => -1);
     samples.push({
       second: Math.round((performance.now() - started) / 1000),
@@ -194,6 +214,7 @@ try {
       helpersMb: mb(helpers.reduce((a, b) => a + b, 0)),
       requests,
       emails: mailbox,
+      items,
     });
   };
   await sample();
@@ -207,6 +228,7 @@ try {
   await sample();
 } finally {
   agent.destroy();
+  dynamodb?.destroy();
   await stopChild(child);
 }
 
@@ -240,9 +262,9 @@ const measured = samples.filter((s) => s.environments > 0);
 const lines = [
   `Soak: ${SECONDS} s of GET and POST load, ${IN_FLIGHT} in flight. Retention bounds: ${Object.keys(bounds).length ? Object.entries(bounds).map(([k, v]) => `${k}=${v}`).join(", ") : "the cloud's defaults"}.`,
   "",
-  "| s | cloud RSS (MB) | environments | environments RSS (MB) | per environment min-max (MB) | helpers RSS (MB) | requests done | emails in mailbox |",
-  "|---:|---:|---:|---:|---:|---:|---:|---:|",
-  ...samples.map((s) => `| ${s.second} | ${s.cloudMb} | ${s.environments} | ${s.environmentsMb} | ${s.environmentMinMb}-${s.environmentMaxMb} | ${s.helpersMb} | ${s.requests} | ${s.emails} |`),
+  "| s | cloud RSS (MB) | environments | environments RSS (MB) | per environment min-max (MB) | helpers RSS (MB) | requests done | emails in mailbox | DynamoDB items |",
+  "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+  ...samples.map((s) => `| ${s.second} | ${s.cloudMb} | ${s.environments} | ${s.environmentsMb} | ${s.environmentMinMb}-${s.environmentMaxMb} | ${s.helpersMb} | ${s.requests} | ${s.emails} | ${s.items} |`),
   "",
   `Statuses: ${[...statuses].sort((a, b) => a[0] - b[0]).map(([s, c]) => `${s === 0 ? "failed" : s}: ${c}`).join(", ")}; ${Math.round(requests / SECONDS)} operations/s.`,
   `Cloud RSS ${range(samples.map((s) => s.cloudMb))} MB; environments ${range(measured.map((s) => s.environments))} at once, each ${Math.min(...measured.map((s) => s.environmentMinMb))}-${Math.max(...measured.map((s) => s.environmentMaxMb))} MB.`,

@@ -13,11 +13,13 @@ beforeAll(async () => {
   // Recorded under the cloud's wrapper (installed by startDynalite), so this sees what the tree is given.
   const put = MemoryLevel.prototype._put!;
   const batch = MemoryLevel.prototype._batch!;
-  MemoryLevel.prototype._put = function (this: unknown, key: unknown, value: unknown, options: unknown) {
+  MemoryLevel.prototype._put = function (this: unknown, ...args: unknown[]) {
+    const [key, value, options] = args;
     for (const b of [key, value]) if (Buffer.isBuffer(b)) stored.push(b);
     return put.call(this, key, value, options);
   };
-  MemoryLevel.prototype._batch = function (this: unknown, ops: { key: unknown; value?: unknown }[], options: unknown) {
+  MemoryLevel.prototype._batch = function (this: unknown, ...args: unknown[]) {
+    const [ops, options] = args as [{ key: unknown; value?: unknown }[], unknown];
     for (const op of ops) for (const b of [op.key, op.value]) if (Buffer.isBuffer(b)) stored.push(b);
     return batch.call(this, ops, options);
   };

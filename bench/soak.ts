@@ -36,6 +36,7 @@
  * SOAK_OUT when set. Exits 1 when a component is still climbing.
  */
 import { DynamoDBClient, ListTablesCommand, ScanCommand } from "@aws-sdk/client-dynamodb";
+import { GetQueueAttributesCommand, ListQueuesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { spawn } from "node:child_process";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { Agent, request } from "node:http";
@@ -128,6 +129,8 @@ interface Sample {
   emails: number;
   /** items in all DynamoDB tables: stored data, which may grow (one idempotency record per email), not a leak */
   items: number;
+  /** messages in each SQS queue (visible + in flight): stored data too, and a backlog when consumers fall behind */
+  queued: string;
 }
 
 const mb = (kb: number) => Math.round(kb / 102.4) / 10;
@@ -164,6 +167,8 @@ const samples: Sample[] = [];
 let requests = 0;
 let countItems: () => Promise<number> = async () => -1;
 let dynamodb: DynamoDBClient | undefined;
+let sqs: SQSClient | undefined;
+let queueDepths: () => Promise<string> = async () => "?";
 try {
   for (let waited = 0; ; waited += 100) {
     if (child.exitCode !== null) throw new Error(`the cloud exited with ${child.exitCode}: ${cloudErrors}`);
@@ -192,6 +197,15 @@ try {
     }
     return n;
   };
+  sqs = new SQSClient(localClientConfig(cloudUrl));
+  queueDepths = async () => {
+    const out: string[] = [];
+    for (const url of (await sqs!.send(new ListQueuesCommand({}))).QueueUrls ?? []) {
+      const a = (await sqs!.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"] }))).Attributes ?? {};
+      out.push(`${url.slice(url.lastIndexOf("/") + 1)}: ${Number(a.ApproximateNumberOfMessages ?? 0) + Number(a.ApproximateNumberOfMessagesNotVisible ?? 0)}`);
+    }
+    return out.join(", ");
+  };
   const count = (status: number) => statuses.set(status, (statuses.get(status) ?? 0) + 1);
   let n = 0;
   const one = async () => {
@@ -213,6 +227,7 @@ try {
     const envs = rest.filter(isEnvironment).map(rssKb).filter((kb) => kb > 0);
     const helpers = rest.filter((p) => !isEnvironment(p)).map(rssKb);
     const items = await countItems().catch(() => -1);
+    const queued = await queueDepths().catch(() => "?");
     const mailbox = await call("GET", `${cloudUrl}/_aws/ses`).then((r) => (JSON.parse(r.body) as { messages: unknown[] }).messages.length, () => -1);
     samples.push({
       second: Math.round((performance.now() - started) / 1000),
@@ -225,6 +240,7 @@ try {
       requests,
       emails: mailbox,
       items,
+      queued,
     });
   };
   await sample();
@@ -239,6 +255,7 @@ try {
 } finally {
   agent.destroy();
   dynamodb?.destroy();
+  sqs?.destroy();
   await stopChild(child);
 }
 
@@ -280,9 +297,9 @@ const measured = samples.filter((s) => s.environments > 0);
 const lines = [
   `Soak: ${SECONDS} s of GET and POST load, ${IN_FLIGHT} in flight. Retention bounds: ${Object.keys(bounds).length ? Object.entries(bounds).map(([k, v]) => `${k}=${v}`).join(", ") : "the cloud's defaults"}.`,
   "",
-  "| s | cloud RSS (MB) | environments | environments RSS (MB) | per environment min-max (MB) | helpers RSS (MB) | requests done | emails in mailbox | DynamoDB items |",
-  "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
-  ...samples.map((s) => `| ${s.second} | ${s.cloudMb} | ${s.environments} | ${s.environmentsMb} | ${s.environmentMinMb}-${s.environmentMaxMb} | ${s.helpersMb} | ${s.requests} | ${s.emails} | ${s.items} |`),
+  "| s | cloud RSS (MB) | environments | environments RSS (MB) | per environment min-max (MB) | helpers RSS (MB) | requests done | emails in mailbox | DynamoDB items | SQS messages |",
+  "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+  ...samples.map((s) => `| ${s.second} | ${s.cloudMb} | ${s.environments} | ${s.environmentsMb} | ${s.environmentMinMb}-${s.environmentMaxMb} | ${s.helpersMb} | ${s.requests} | ${s.emails} | ${s.items} | ${s.queued} |`),
   "",
   `Statuses: ${[...statuses].sort((a, b) => a[0] - b[0]).map(([s, c]) => `${s === 0 ? "failed" : s}: ${c}`).join(", ")}; ${Math.round(requests / SECONDS)} operations/s.`,
   `Cloud RSS ${range(samples.map((s) => s.cloudMb))} MB; environments ${range(measured.map((s) => s.environments))} at once, each ${Math.min(...measured.map((s) => s.environmentMinMb))}-${Math.max(...measured.map((s) => s.environmentMaxMb))} MB.`,

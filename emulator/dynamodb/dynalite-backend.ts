@@ -1,5 +1,7 @@
 import { Agent, request, type IncomingMessage, type RequestListener, type Server } from "node:http";
 import dynalite from "dynalite";
+import { closeDynaliteIterators } from "./close-level-iterators.js";
+import { compactDynaliteBuffers } from "./compact-level-buffers.js";
 
 export const DYNAMODB_TARGET_PREFIX = "DynamoDB_20120810.";
 
@@ -23,6 +25,8 @@ export interface DynaliteBackend {
 }
 
 export async function startDynalite(opts: { path?: string; accountId: string; region: string }): Promise<DynaliteBackend> {
+  closeDynaliteIterators();
+  compactDynaliteBuffers();
   // Tables are usable at once: waiting 500 ms in CREATING helps nobody locally.
   const server: Server = withArnEnv(opts.accountId, opts.region, () => dynalite({ path: opts.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }));
   const handle = server.listeners("request")[0] as RequestListener;

@@ -51,12 +51,15 @@ export interface SqsMappingsOptions {
 }
 
 /**
- * Lambda event source mappings for SQS: one poller per mapping long-polls the
+ * Lambda event source mappings for SQS: POLLERS_PER_MAPPING pollers per mapping long-poll the
  * queue in-process (so an event reaches the function within milliseconds),
  * invokes the function with Lambda's SQS event, deletes what succeeded and
  * leaves failures to return after the visibility timeout (and reach the
  * dead-letter queue after maxReceiveCount).
  */
+/** concurrent batches per mapping: Lambda starts an SQS mapping with five */
+export const POLLERS_PER_MAPPING = 5;
+
 export class SqsEventSourceMappings {
   private readonly mappings = new Map<string, Mapping>();
   private readonly pollers = new Map<string, AbortController>();
@@ -153,7 +156,10 @@ export class SqsEventSourceMappings {
   private start(m: Mapping): void {
     const abort = new AbortController();
     this.pollers.set(m.uuid, abort);
-    void this.poll(m, abort.signal);
+    // Lambda polls a standard queue with several batches at once (it starts with five), so a
+    // mapping keeps up with a queue whose function takes a while; one sequential poller fell
+    // behind at about 20 messages a second and the backlog grew without end.
+    for (let i = 0; i < POLLERS_PER_MAPPING; i++) void this.poll(m, abort.signal);
   }
 
   private async collect(m: Mapping, signal: AbortSignal): Promise<ReceivedMessage[]> {

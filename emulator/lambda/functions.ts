@@ -26,6 +26,7 @@ import { othersCan, Sandbox } from "./runtime/sandbox.js";
 import { SpareProcesses } from "./runtime/spare-processes.js";
 import { lambdaEnvironment, type FunctionCredentials } from "./runtime/lambda-environment.js";
 import type { LambdaErrorPayload } from "./runtime/worker-protocol.js";
+import { idleTimeoutMs } from "./runtime/idle-timeout.js";
 
 export type InvocationType = "RequestResponse" | "Event" | "DryRun";
 
@@ -163,7 +164,7 @@ export class FunctionRegistry {
     // As another uid, an environment can only run a node binary that others may read and run.
     this.nodes = new NodeRuntimes({ cacheDir: options.runtimesDir, usable: sandbox.dropsPrivileges ? (p) => othersCan(p, 0o005) : undefined });
     this.asyncInvoker = new AsyncInvoker(options.eventRetryDelaysMs ?? AWS_RETRY_DELAYS_MS, (failure) => options.onAsyncFailure?.(failure));
-    this.idleTimeoutMs = options.idleTimeoutMs ?? 5 * 60_000;
+    this.idleTimeoutMs = idleTimeoutMs(options.idleTimeoutMs);
     if (options.spareWorkers !== false) this.spares = new SpareProcesses(this.sandbox);
     this.reaper = setInterval(() => {
       const idleSince = Date.now() - this.idleTimeoutMs;

@@ -1,12 +1,15 @@
+import { DEFAULT_EVENTS_PER_FUNCTION } from "../lambda/logs/log-store.js";
 import { RingBuffer } from "../lambda/logs/ring-buffer.js";
 
 /**
  * CloudWatch Logs state: log groups, their streams and events, no HTTP.
- * Memory is bounded: a stream keeps its newest EVENTS_PER_STREAM events and a
- * group its STREAMS_PER_GROUP most recently written streams (Lambda starts a
- * stream per execution environment, so streams accumulate over a day).
+ * Memory is bounded: a group keeps its newest `eventsPerGroup` events across
+ * all its streams (the cloud passes the runtime's documented bound,
+ * `MOVIES_CLOUD_LOG_EVENTS_PER_FUNCTION`, so a function's group holds what
+ * its `movies logs` buffer holds), and its STREAMS_PER_GROUP most recently
+ * written streams (Lambda starts a stream per execution environment, so
+ * streams accumulate over a day).
  */
-export const EVENTS_PER_STREAM = 10_000;
 export const STREAMS_PER_GROUP = 50;
 
 export interface StoredEvent {
@@ -16,10 +19,14 @@ export interface StoredEvent {
   eventId: string;
 }
 
+/** An event in its group's buffer, with the stream it was written to (by identity: a deleted and recreated stream starts empty). */
+interface GroupEvent extends StoredEvent {
+  stream: LogStream;
+}
+
 export interface LogStream {
   name: string;
   createdAt: number;
-  events: RingBuffer<StoredEvent>;
   /** epoch ms of the last write, for eviction and DescribeLogStreams */
   lastIngestionTime?: number;
   firstEventTimestamp?: number;
@@ -34,6 +41,8 @@ export interface LogGroup {
   retentionInDays?: number;
   tags: Record<string, string>;
   streams: Map<string, LogStream>;
+  /** the group's newest events, all streams together, oldest first */
+  events: RingBuffer<GroupEvent>;
 }
 
 interface SavedGroup {
@@ -60,7 +69,11 @@ export class LogsModel {
   private readonly groups = new Map<string, LogGroup>();
   private nextEventId = 1;
 
-  constructor(readonly accountId: string) {}
+  constructor(
+    readonly accountId: string,
+    /** events kept per group; the oldest go first */
+    readonly eventsPerGroup = DEFAULT_EVENTS_PER_FUNCTION,
+  ) {}
 
   get groupCount(): number {
     return this.groups.size;
@@ -73,7 +86,7 @@ export class LogsModel {
   /** undefined when the group exists already */
   createGroup(region: string, name: string, tags: Record<string, string> = {}, now = Date.now()): LogGroup | undefined {
     if (this.groups.has(key(region, name))) return undefined;
-    const group: LogGroup = { name, region, createdAt: now, tags: { ...tags }, streams: new Map() };
+    const group: LogGroup = { name, region, createdAt: now, tags: { ...tags }, streams: new Map(), events: new RingBuffer<GroupEvent>(this.eventsPerGroup) };
     this.groups.set(key(region, name), group);
     return group;
   }
@@ -89,15 +102,15 @@ export class LogsModel {
   /** undefined when the stream exists already */
   createStream(group: LogGroup, name: string, now = Date.now()): LogStream | undefined {
     if (group.streams.has(name)) return undefined;
-    const stream: LogStream = { name, createdAt: now, events: new RingBuffer<StoredEvent>(EVENTS_PER_STREAM), storedBytes: 0 };
+    const stream: LogStream = { name, createdAt: now, storedBytes: 0 };
     group.streams.set(name, stream);
     this.evictStreams(group);
     return stream;
   }
 
-  append(stream: LogStream, events: { timestamp: number; message: string }[], now = Date.now()): void {
+  append(group: LogGroup, stream: LogStream, events: { timestamp: number; message: string }[], now = Date.now()): void {
     for (const e of events) {
-      stream.events.push({ timestamp: e.timestamp, message: e.message, ingestionTime: now, eventId: this.eventId(e.timestamp) });
+      group.events.push({ timestamp: e.timestamp, message: e.message, ingestionTime: now, eventId: this.eventId(e.timestamp), stream });
       stream.storedBytes += Buffer.byteLength(e.message) + 26;
       stream.firstEventTimestamp = Math.min(stream.firstEventTimestamp ?? e.timestamp, e.timestamp);
       stream.lastEventTimestamp = Math.max(stream.lastEventTimestamp ?? e.timestamp, e.timestamp);
@@ -112,15 +125,17 @@ export class LogsModel {
   appendFromLambda(region: string, groupName: string, streamName: string, event: { timestamp: number; message: string }): void {
     const group = this.group(region, groupName) ?? this.createGroup(region, groupName)!;
     const stream = group.streams.get(streamName) ?? this.createStream(group, streamName)!;
-    this.append(stream, [event]);
+    this.append(group, stream, [event]);
   }
 
   /** Events still inside the group's retention period, oldest first. */
   events(group: LogGroup, stream: LogStream, now = Date.now()): StoredEvent[] {
-    const all = stream.events.toArray();
-    if (group.retentionInDays === undefined) return all;
-    const oldest = now - group.retentionInDays * 86_400_000;
-    return all.filter((e) => e.timestamp >= oldest);
+    const oldest = group.retentionInDays === undefined ? -Infinity : now - group.retentionInDays * 86_400_000;
+    const out: StoredEvent[] = [];
+    for (const e of group.events.toArray()) {
+      if (e.stream === stream && e.timestamp >= oldest) out.push({ timestamp: e.timestamp, message: e.message, ingestionTime: e.ingestionTime, eventId: e.eventId });
+    }
+    return out;
   }
 
   private eventId(timestamp: number): string {
@@ -147,7 +162,7 @@ export class LogsModel {
   restore(state: LogsSnapshot | undefined): void {
     this.groups.clear();
     for (const g of state?.groups ?? []) {
-      this.groups.set(key(g.region, g.name), { name: g.name, region: g.region, createdAt: g.createdAt, retentionInDays: g.retentionInDays, tags: { ...g.tags }, streams: new Map() });
+      this.groups.set(key(g.region, g.name), { name: g.name, region: g.region, createdAt: g.createdAt, retentionInDays: g.retentionInDays, tags: { ...g.tags }, streams: new Map(), events: new RingBuffer<GroupEvent>(this.eventsPerGroup) });
     }
   }
 }

@@ -265,7 +265,7 @@ const putLogEvents: LogsOperation = (model, input, ctx) => {
   const tooNew = events.findIndex((e) => e.timestamp > now + 2 * 3_600_000);
   const expired = group.retentionInDays === undefined ? -1 : events.findLastIndex((e) => e.timestamp < now - group.retentionInDays! * DAY_MS);
   const accepted = events.filter((_, i) => i > tooOld && i > expired && (tooNew === -1 || i < tooNew));
-  if (accepted.length > 0) model.append(stream, accepted, now);
+  if (accepted.length > 0) model.append(group, stream, accepted, now);
   const rejected = {
     ...(tooNew !== -1 ? { tooNewLogEventStartIndex: tooNew } : {}),
     ...(tooOld !== -1 ? { tooOldLogEventEndIndex: tooOld } : {}),

@@ -7,9 +7,9 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { synthStack } from "../stacks/synth.js";
 import { findPluginMirror, Terraform, terraformMissingReason } from "../stacks/terraform/terraform.js";
 import { ensureBuilt } from "../test/support/built-functions.js";
+import { synthForEndpoint } from "../test/support/movies-stack.js";
 import { motoMissingReason } from "../test/support/moto.js";
 import { publishBench } from "./support/report.js";
 import { spawnCloud, spawnMoto, type ServerProcess } from "./support/server-process.js";
@@ -27,10 +27,7 @@ async function run(name: string, start: () => Promise<ServerProcess>, functionsD
   const server = await start();
   const scratch = await mkdtemp(join(tmpdir(), `movies-bench-tf-${name}-`));
   try {
-    const synth = await synthStack(
-      { target: "localstack", endpointUrl: server.url, region: "us-east-1", functionsDir, stateDir: join(scratch, "state"), senderEmail: "movies@example.com", recipientEmail: "fan@example.com" },
-      { outdir: join(scratch, "cdktf.out") },
-    );
+    const synth = await synthForEndpoint(server.url, functionsDir, scratch);
     const tf = new Terraform({ dir: synth.dir });
     let planClean = false;
     const times = {

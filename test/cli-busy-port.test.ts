@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:net";
 import { rmSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "./support/free-port.js";
-import { cliEnv, movies, spawnMovies, tempHome } from "./support/movies-cli.js";
+import { cliEnv, movies, spawnMovies, tempHome, waitForHealth } from "./support/movies-cli.js";
 
 // `movies up` and `movies dev` on a port that is already taken: exit 3 with
 // what holds it and the --port hint, never "ready" with a dead pid.
@@ -24,12 +24,7 @@ describe("a port held by another movies cloud", () => {
   beforeAll(async () => {
     port = await freePort();
     cloud = spawnMovies(["up", "--foreground", "--port", String(port)], cliEnv(home()));
-    const deadline = Date.now() + 30_000;
-    while (Date.now() < deadline) {
-      if (await fetch(`http://127.0.0.1:${port}/_movies/health`).then((r) => r.ok, () => false)) return;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error("the first cloud did not start");
+    await waitForHealth(`http://127.0.0.1:${port}`);
   }, 40_000);
   afterAll(async () => {
     cloud.kill("SIGINT");

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "./support/free-port.js";
-import { cliEnv, movies, spawnMovies, tempHome } from "./support/movies-cli.js";
+import { cliEnv, movies, spawnMovies, tempHome, waitForHealth } from "./support/movies-cli.js";
 
 // The preflight of `movies deploy` for the Terraform targets, through the real
 // binary. No LocalStack and no AWS here: these are the paths that must stop
@@ -108,13 +108,7 @@ describe("deploy --target localstack preflight", () => {
       const port = await freePort();
       url = `http://127.0.0.1:${port}`;
       cloud = spawnMovies(["up", "--foreground", "--port", String(port)], cliEnv(tempHome("movies-preflight-cloud-")));
-      const deadline = Date.now() + 30_000;
-      while (Date.now() < deadline) {
-        const ok = await fetch(`${url}/_movies/health`).then((r) => r.ok, () => false);
-        if (ok) return;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      throw new Error("the cloud did not start");
+      await waitForHealth(url);
     }, 40_000);
     afterAll(async () => {
       cloud.kill("SIGINT");

@@ -3,7 +3,7 @@ import { spawnSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findPluginMirror } from "../stacks/terraform/plugin-mirror.js";
 import { freePort } from "./support/free-port.js";
-import { cliEnv, movies, spawnMovies, tempHome } from "./support/movies-cli.js";
+import { cliEnv, movies, spawnMovies, tempHome, waitForHealth } from "./support/movies-cli.js";
 
 // `movies deploy --target localstack --endpoint <our cloud>`: the Terraform path
 // pointed on purpose at the embedded cloud. Whether every resource applies
@@ -24,12 +24,7 @@ describe.skipIf(!canInit)("deploy --target localstack --endpoint <our cloud>", {
     const port = await freePort();
     url = `http://127.0.0.1:${port}`;
     cloud = spawnMovies(["up", "--foreground", "--port", String(port)], cliEnv(tempHome("movies-tf-cloud-")));
-    const deadline = Date.now() + 30_000;
-    while (Date.now() < deadline) {
-      if (await fetch(`${url}/_movies/health`).then((r) => r.ok, () => false)) return;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error("the cloud did not start");
+    await waitForHealth(url);
   }, 40_000);
   afterAll(async () => {
     cloud.kill("SIGINT");

@@ -11,18 +11,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startCloud, type Cloud } from "../emulator/cloud.js";
 import { ensureBuilt } from "./support/built-functions.js";
 import { moviesStack, type SynthesizedStack } from "./support/movies-stack.js";
+import { until } from "./support/until.js";
 
 const credentials = { accessKeyId: "test", secretAccessKey: "test" };
 type Outputs = Record<string, { value: any; sensitive: boolean }>;
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, attempts = 300): Promise<T> {
-  for (let i = 0; i < attempts; i++) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`gave up waiting for ${what}`);
-}
 
 describe("the MoviesStack applied to the embedded cloud", () => {
   let cloud: Cloud;
@@ -118,7 +110,7 @@ describe("the MoviesStack applied to the embedded cloud", () => {
       const r = await sqs.send(new ReceiveMessageCommand({ QueueUrl: tailUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, MessageAttributeNames: ["All"] }));
       events.push(...(r.Messages ?? []));
       return events.length >= 3 ? true : undefined;
-    }, 30);
+    }, 30_000);
     expect(events.map((e) => e.MessageAttributes?.Type?.StringValue)).toEqual(["MovieCreated", "MovieUpdated", "MovieDeleted"]);
     expect(JSON.parse(events[2]!.Body!)).toEqual({ id: movie.id });
 
@@ -171,7 +163,7 @@ describe("the MoviesStack applied to the embedded cloud", () => {
     const dead = await until("the message in the DLQ", async () => {
       const r = await sqs.send(new ReceiveMessageCommand({ QueueUrl: outputs.dlq_url.value, WaitTimeSeconds: 1, MessageSystemAttributeNames: ["ApproximateReceiveCount"], MessageAttributeNames: ["All"] }));
       return r.Messages?.[0];
-    }, 30);
+    }, 30_000);
     expect(dead.MessageAttributes?.Type?.StringValue).toBe("MovieRenamed");
     const attrs = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: outputs.queue_url.value, AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"] }));
     expect(attrs.Attributes).toMatchObject({ ApproximateNumberOfMessages: "0", ApproximateNumberOfMessagesNotVisible: "0" });

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -6,23 +6,9 @@ import { afterAll, describe, expect, it } from "vitest";
 import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, PutCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { CreateQueueCommand, GetQueueUrlCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { runCloudProcess } from "./support/cloud-process.js";
 import { freePort } from "./support/free-port.js";
 import { localClientConfig } from "./support/cloud-client-config.js";
-
-/** `npm run cloud` in its own process, so it can be killed with SIGKILL. */
-async function runCloud(port: number, stateDir: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", "emulator/main.ts", "--port", String(port), "--state-dir", stateDir], {
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
-  });
-  let err = "";
-  child.stderr!.on("data", (d: Buffer) => (err += d.toString()));
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on("data", (d: Buffer) => d.toString().includes("movies cloud ready at") && resolve());
-    child.once("exit", (code) => reject(new Error(`cloud exited with ${code}: ${err}`)));
-  });
-  return child;
-}
 
 const dirs: string[] = [];
 afterAll(async () => {
@@ -36,7 +22,7 @@ describe("kill -9 with a state dir", () => {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
 
-    const first = await runCloud(port, stateDir);
+    const first = await runCloudProcess(port, stateDir);
     const ddb = new DynamoDBClient(localClientConfig(url));
     const doc = DynamoDBDocumentClient.from(ddb);
     const sqs = new SQSClient(localClientConfig(url));
@@ -50,7 +36,7 @@ describe("kill -9 with a state dir", () => {
       first.kill("SIGKILL");
       await exited;
 
-      const second = await runCloud(port, stateDir);
+      const second = await runCloudProcess(port, stateDir);
       try {
         expect((await doc.send(new ScanCommand({ TableName: "Movies", Select: "COUNT" }))).Count).toBe(100);
         expect((await sqs.send(new GetQueueUrlCommand({ QueueName: "survives-kill" }))).QueueUrl).toBe(`${url}/000000000000/survives-kill`);

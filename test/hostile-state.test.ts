@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { cpSync, mkdtempSync, readdirSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,30 +10,13 @@ import { ListIdentitiesCommand, SESClient, VerifyEmailIdentityCommand } from "@a
 import { CreateTopicCommand, ListSubscriptionsByTopicCommand, SNSClient, SubscribeCommand } from "@aws-sdk/client-sns";
 import { CreateQueueCommand, DeleteMessageBatchCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { handlerZip, TEST_ROLE } from "../emulator/lambda/test-support/handler-zip.js";
+import { runCloudProcess, spawnCloudProcess } from "./support/cloud-process.js";
 import { freePort } from "./support/free-port.js";
 import { localClientConfig } from "./support/cloud-client-config.js";
 
-const ENV = { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" };
-
-/** The cloud as `npm run cloud` runs it, in its own process so it can be killed with SIGKILL. */
-function spawnCloud(port: number, stateDir: string): ChildProcess {
-  return spawn(process.execPath, ["--import", "tsx", "emulator/main.ts", "--port", String(port), "--state-dir", stateDir], { stdio: ["ignore", "pipe", "pipe"], env: ENV });
-}
-
-async function runCloud(port: number, stateDir: string): Promise<ChildProcess> {
-  const child = spawnCloud(port, stateDir);
-  let err = "";
-  child.stderr!.on("data", (d: Buffer) => (err += d.toString()));
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on("data", (d: Buffer) => d.toString().includes("movies cloud ready at") && resolve());
-    child.once("exit", (code) => reject(new Error(`cloud exited with ${code}: ${err}`)));
-  });
-  return child;
-}
-
 /** Starts a cloud that is expected to refuse its state: how it ended and what it said. */
 async function refusedStart(stateDir: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawnCloud(await freePort(), stateDir);
+  const child = spawnCloudProcess(await freePort(), stateDir);
   let stdout = "";
   let stderr = "";
   child.stdout!.on("data", (d: Buffer) => (stdout += d.toString()));
@@ -80,7 +63,7 @@ describe("kill -9 loses nothing acknowledged", () => {
     const sns = new SNSClient(localClientConfig(url));
     const ses = new SESClient(localClientConfig(url));
     const lambda = new LambdaClient(localClientConfig(url));
-    const first = await runCloud(port, stateDir);
+    const first = await runCloudProcess(port, stateDir);
     let topicArn: string;
     let queueUrl: string;
     try {
@@ -111,7 +94,7 @@ describe("kill -9 loses nothing acknowledged", () => {
       await kill9(first);
     }
 
-    const second = await runCloud(port, stateDir);
+    const second = await runCloudProcess(port, stateDir);
     try {
       const received = new Set<string>();
       for (let empty = 0; empty < 2 && received.size < N; ) {
@@ -141,7 +124,7 @@ describe("damaged state stops the start, naming the file and the fix", () => {
       const dir = tempDir("movies-hostile-base-");
       const port = await freePort();
       const url = `http://127.0.0.1:${port}`;
-      const cloud = await runCloud(port, dir);
+      const cloud = await runCloudProcess(port, dir);
       const ddb = new DynamoDBClient(localClientConfig(url));
       const sqs = new SQSClient(localClientConfig(url));
       const sns = new SNSClient(localClientConfig(url));

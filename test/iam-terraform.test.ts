@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startCloud, type Cloud } from "../emulator/cloud.js";
 import { findPluginMirror, Terraform, terraformMissingReason } from "../stacks/terraform/terraform.js";
+import { emulatorProviderBlocks } from "./support/terraform-provider.js";
 
 /**
  * Real Terraform (hashicorp/aws 5.100.0) drives the IAM API: the resource
@@ -17,20 +18,7 @@ const TRUST = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal:
 
 function config(endpoint: string, variant: { logsAction: string; description: string }) {
   return {
-    terraform: { required_providers: { aws: { source: "hashicorp/aws", version: "5.100.0" } } },
-    provider: {
-      aws: [
-        {
-          region: "us-east-1",
-          access_key: "test",
-          secret_key: "test",
-          skip_credentials_validation: true,
-          skip_requesting_account_id: true,
-          skip_metadata_api_check: "true",
-          endpoints: [{ iam: endpoint, sts: endpoint }],
-        },
-      ],
-    },
+    ...emulatorProviderBlocks(endpoint, ["iam", "sts"]),
     resource: {
       aws_iam_role: { fn: { name: "tf-fn-role", assume_role_policy: JSON.stringify(TRUST), description: variant.description, tags: { app: "movies" } } },
       aws_iam_role_policy: {

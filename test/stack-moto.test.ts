@@ -9,10 +9,11 @@ import { GetSubscriptionAttributesCommand, GetTopicAttributesCommand, ListSubscr
 import { GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FUNCTION_NAMES } from "../handlers/functions.js";
-import { synthStack, type SynthResult } from "../stacks/synth.js";
+import type { SynthResult } from "../stacks/synth.js";
 import { writeFunctionZips } from "../stacks/testing/function-zips.js";
 import { findPluginMirror, Terraform, terraformMissingReason } from "../stacks/terraform/terraform.js";
 import { motoMissingReason, startMoto, type MotoServer } from "./support/moto.js";
+import { synthForEndpoint } from "./support/movies-stack.js";
 
 const missing =
   terraformMissingReason() ??
@@ -42,18 +43,7 @@ describe.skipIf(missing)("MoviesStack applied with real Terraform against moto",
   beforeAll(async () => {
     moto = await startMoto();
     scratch = await mkdtemp(join(tmpdir(), "movies-stack-moto-"));
-    synth = await synthStack(
-      {
-        target: "localstack",
-        endpointUrl: moto.url,
-        region: REGION,
-        functionsDir: await writeFunctionZips(),
-        stateDir: join(scratch, "state"),
-        senderEmail: "movies@example.com",
-        recipientEmail: "fan@example.com",
-      },
-      { outdir: join(scratch, "cdktf.out") },
-    );
+    synth = await synthForEndpoint(moto.url, await writeFunctionZips(), scratch, REGION);
     terraform = new Terraform({ dir: synth.dir, onLine: (line) => progress.push(line) });
     await terraform.init();
     await terraform.apply();

@@ -12,9 +12,10 @@ import { ListQueuesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startCloud, type Cloud } from "../emulator/cloud.js";
 import { FUNCTION_NAMES } from "../handlers/functions.js";
-import { synthStack } from "../stacks/synth.js";
 import { findPluginMirror, Terraform, terraformMissingReason } from "../stacks/terraform/terraform.js";
 import { ensureBuilt } from "./support/built-functions.js";
+import { synthForEndpoint } from "./support/movies-stack.js";
+import { until } from "./support/until.js";
 
 const missing = terraformMissingReason() ?? (findPluginMirror() ? undefined : "no Terraform provider mirror with hashicorp/aws (set MOVIES_TF_PLUGIN_MIRROR)");
 if (missing) console.warn(`skipping the Terraform-against-the-embedded-cloud test: ${missing}`);
@@ -22,15 +23,6 @@ if (missing) console.warn(`skipping the Terraform-against-the-embedded-cloud tes
 const REGION = "us-east-1";
 const SLOW = 10 * 60_000;
 const credentials = { accessKeyId: "test", secretAccessKey: "test" };
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, attempts = 150): Promise<T> {
-  for (let i = 0; i < attempts; i++) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`gave up waiting for ${what}`);
-}
 
 /**
  * The `localstack` target's Terraform JSON, applied by real Terraform (and the
@@ -56,18 +48,7 @@ describe.skipIf(missing)("MoviesStack applied with real Terraform to the embedde
     const functionsDir = await ensureBuilt();
     cloud = await startCloud({ port: 0, onError: (e) => errors.push(e) });
     scratch = await mkdtemp(join(tmpdir(), "movies-tf-cloud-"));
-    const synth = await synthStack(
-      {
-        target: "localstack",
-        endpointUrl: cloud.url,
-        region: REGION,
-        functionsDir,
-        stateDir: join(scratch, "state"),
-        senderEmail: "movies@example.com",
-        recipientEmail: "fan@example.com",
-      },
-      { outdir: join(scratch, "cdktf.out") },
-    );
+    const synth = await synthForEndpoint(cloud.url, functionsDir, scratch, REGION);
     terraform = new Terraform({ dir: synth.dir, onLine: (line) => progress.push(line) });
     await terraform.init();
     await terraform.apply();

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startCloud, type Cloud } from "../emulator/cloud.js";
 import { handlerZip } from "../emulator/lambda/test-support/handler-zip.js";
 import { findPluginMirror, Terraform, terraformMissingReason } from "../stacks/terraform/terraform.js";
+import { emulatorProviderBlocks } from "./support/terraform-provider.js";
 
 /**
  * Real Terraform (hashicorp/aws 5.100.0 from the offline mirror) against the
@@ -21,20 +22,7 @@ function config(endpoint: string, zipPath: string): unknown {
   const services = ["cloudwatchlogs", "dynamodb", "iam", "lambda", "ses", "sesv2", "sns", "sqs", "sts"];
   const tags = { app: "movies", tier: "test" };
   return {
-    terraform: { required_providers: { aws: { source: "hashicorp/aws", version: "5.100.0" } } },
-    provider: {
-      aws: [
-        {
-          region: "us-east-1",
-          access_key: "test",
-          secret_key: "test",
-          skip_credentials_validation: true,
-          skip_requesting_account_id: true,
-          skip_metadata_api_check: "true",
-          endpoints: [Object.fromEntries(services.map((s) => [s, endpoint]))],
-        },
-      ],
-    },
+    ...emulatorProviderBlocks(endpoint, services),
     resource: {
       aws_dynamodb_table: {
         movies: {

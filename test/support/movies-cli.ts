@@ -45,3 +45,13 @@ export function spawnMovies(args: string[], env: Record<string, string | undefin
 }
 
 export const ANSI = /\u001b\[/;
+
+/** Waits until a cloud answers its health check at `url`, for `timeoutMs`. */
+export async function waitForHealth(url: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await fetch(`${url}/_movies/health`).then((r) => r.ok, () => false)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no cloud answered at ${url} within ${timeoutMs} ms`);
+}

@@ -2,7 +2,7 @@ import { readFileSync, readdirSync, statSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
-import { synthStack } from "../../stacks/synth.js";
+import { synthStack, type SynthResult } from "../../stacks/synth.js";
 
 /** The synthesized MoviesStack and its assets, as the CLI uploads them to the cloud. */
 export interface SynthesizedStack {
@@ -29,4 +29,17 @@ export async function moviesStack(functionsDir: string): Promise<SynthesizedStac
   const outdir = await mkdtemp(join(tmpdir(), "movies-synth-"));
   const result = await synthStack({ target: "local", functionsDir }, { outdir });
   return { template: result.json as unknown as Record<string, any>, assets: collect(result.dir) };
+}
+
+/**
+ * The real MoviesStack synthesized for the `localstack` target with every
+ * provider endpoint at `endpointUrl` (LocalStack, moto or the embedded cloud),
+ * state and output under `scratch`: what Terraform applies in the tests and
+ * benchmarks that drive an emulator.
+ */
+export function synthForEndpoint(endpointUrl: string, functionsDir: string, scratch: string, region = "us-east-1"): Promise<SynthResult> {
+  return synthStack(
+    { target: "localstack", endpointUrl, region, functionsDir, stateDir: join(scratch, "state"), senderEmail: "movies@example.com", recipientEmail: "fan@example.com" },
+    { outdir: join(scratch, "cdktf.out") },
+  );
 }

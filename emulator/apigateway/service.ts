@@ -7,21 +7,11 @@ import type { Input } from "./input.js";
 import type { ApiGatewayModel } from "./model.js";
 import { API_GATEWAY_OPERATIONS, type ApiGatewayAction } from "./operations.js";
 import { CONTROL_PLANE_ROOTS, matchControlRoute } from "./routes.js";
-
-function send(res: ServerResponse, ctx: CallContext, status: number, body?: unknown, headers: Record<string, string> = {}): void {
-  const text = body === undefined ? "" : JSON.stringify(body);
-  res.writeHead(status, {
-    "content-type": "application/json",
-    "content-length": Buffer.byteLength(text),
-    "x-amzn-requestid": ctx.requestId,
-    ...headers,
-  });
-  res.end(text);
-}
+import { sendRestJson } from "../wire/rest-json.js";
 
 /** API Gateway's REST-JSON errors: the code in `x-amzn-errortype`, `{ message }` in the body. */
 function sendError(res: ServerResponse, ctx: CallContext, err: AwsError): void {
-  send(res, ctx, err.statusCode, { message: err.message }, { "x-amzn-errortype": err.code });
+  sendRestJson(res, ctx, err.statusCode, { message: err.message }, { "x-amzn-errortype": err.code });
 }
 
 /**
@@ -86,7 +76,7 @@ export class ApiGatewayControlPlane implements Service {
       }
       const input = await readInput(req, route, match.action, match.params);
       const out = API_GATEWAY_OPERATIONS[match.action](this.model, input);
-      send(res, ctx, out.status, out.body);
+      sendRestJson(res, ctx, out.status, out.body);
     } catch (err) {
       // Anything but an AwsError is a bug: the router reports it and answers 500.
       if (!isAwsError(err)) throw err;

@@ -8,6 +8,7 @@ import type { AddPermissionInput } from "./function-policy.js";
 import type { FunctionRegistry, InvocationType } from "./functions.js";
 import type { LogEvent } from "./logs/log-store.js";
 import { lambdaOperationOf } from "./routes.js";
+import { sendRestJson } from "../wire/rest-json.js";
 
 /** Who lists event source mappings: the mapping poller, written beside this API. */
 export interface EventSourceMappingDirectory {
@@ -47,20 +48,9 @@ const CONCURRENCY = /^\/(2017-10-31|2019-09-30)\/functions\/([^/]+)\/concurrency
 const MAPPINGS = /^\/2015-03-31\/event-source-mappings\/?$/;
 const MAPPING = /^\/2015-03-31\/event-source-mappings\/([^/]+)\/?$/;
 
-function send(res: ServerResponse, ctx: CallContext, status: number, body?: unknown, headers: Record<string, string> = {}): void {
-  const text = body === undefined ? "" : JSON.stringify(body);
-  res.writeHead(status, {
-    "content-type": "application/json",
-    "content-length": Buffer.byteLength(text),
-    "x-amzn-requestid": ctx.requestId,
-    ...headers,
-  });
-  res.end(text);
-}
-
 /** Lambda's REST-JSON errors: the code in x-amzn-errortype, the message in the body. */
 function sendError(res: ServerResponse, ctx: CallContext, err: AwsError): void {
-  send(res, ctx, err.statusCode, { Type: err.fault === "Sender" ? "User" : "Service", message: err.message }, { "x-amzn-errortype": err.code });
+  sendRestJson(res, ctx, err.statusCode, { Type: err.fault === "Sender" ? "User" : "Service", message: err.message }, { "x-amzn-errortype": err.code });
 }
 
 /** A 50 MB zip arrives base64-encoded inside JSON: about 70 MB of request. */
@@ -107,45 +97,45 @@ export function createLambdaService(options: LambdaServiceOptions): Service {
       const name = decodeURIComponent(m[1]);
       const part = m[2];
       if (part === "invocations" && method === "POST") return invoke(req, res, r, name);
-      if (part === "configuration" && method === "GET") return send(res, ctx, 200, registry.get(name));
+      if (part === "configuration" && method === "GET") return sendRestJson(res, ctx, 200, registry.get(name));
       // Only $LATEST exists: nothing is ever published.
-      if (part === "versions" && method === "GET") return send(res, ctx, 200, { Versions: [registry.get(name)] });
+      if (part === "versions" && method === "GET") return sendRestJson(res, ctx, 200, { Versions: [registry.get(name)] });
       if (part === "configuration" && method === "PUT") {
         const body = await readJsonBody(req);
-        return send(res, ctx, 200, registry.updateConfiguration(name, body as FunctionSettings, body.RevisionId as string | undefined));
+        return sendRestJson(res, ctx, 200, registry.updateConfiguration(name, body as FunctionSettings, body.RevisionId as string | undefined));
       }
       if (part === "code" && method === "PUT") {
         const body = await readJsonBody(req, CODE_REQUEST_BYTES);
         const zip = zipFrom(body.ZipFile, "ZipFile");
         registry.get(name);
         await registry.prepareCode(zip);
-        return send(res, ctx, 200, registry.updateCode(name, zip, body.RevisionId as string | undefined));
+        return sendRestJson(res, ctx, 200, registry.updateCode(name, zip, body.RevisionId as string | undefined));
       }
       if (part === "policy" && method === "POST") {
         const body = await readJsonBody(req);
         const statement = registry.addPermission(name, body as unknown as AddPermissionInput);
-        return send(res, ctx, 201, { Statement: JSON.stringify(statement) });
+        return sendRestJson(res, ctx, 201, { Statement: JSON.stringify(statement) });
       }
       if (part === "policy" && method === "GET") {
         const policy = registry.policy(name);
         if (!policy) throw new AwsError("ResourceNotFoundException", "The resource you requested does not exist.", 404);
-        return send(res, ctx, 200, { Policy: JSON.stringify(policy), RevisionId: registry.get(name).RevisionId });
+        return sendRestJson(res, ctx, 200, { Policy: JSON.stringify(policy), RevisionId: registry.get(name).RevisionId });
       }
     }
     if ((m = CODE_SIGNING.exec(path)) && method === "GET") {
       // No code signing configs exist in the embedded cloud; AWS answers an unsigned function with an empty ARN.
-      return send(res, ctx, 200, { CodeSigningConfigArn: "", FunctionName: registry.get(decodeURIComponent(m[1])).FunctionName });
+      return sendRestJson(res, ctx, 200, { CodeSigningConfigArn: "", FunctionName: registry.get(decodeURIComponent(m[1])).FunctionName });
     }
     if ((m = TAGS.exec(path))) return tags(req, res, r, ctx, decodeURIComponent(m[1]));
     if ((m = POLICY_STATEMENT.exec(path)) && method === "DELETE") {
       registry.removePermission(decodeURIComponent(m[1]), decodeURIComponent(m[2]));
-      return send(res, ctx, 204);
+      return sendRestJson(res, ctx, 204);
     }
     if ((m = FUNCTION.exec(path))) {
       const name = decodeURIComponent(m[1]);
       if (method === "GET") {
         const fn = registry.getFunction(name);
-        return send(res, ctx, 200, {
+        return sendRestJson(res, ctx, 200, {
           Configuration: fn.configuration,
           Code: { RepositoryType: "S3", Location: `${ctx.baseUrl}${CODE_PATH_PREFIX}${encodeURIComponent(fn.configuration.FunctionName)}.zip` },
           Tags: fn.tags,
@@ -154,7 +144,7 @@ export function createLambdaService(options: LambdaServiceOptions): Service {
       }
       if (method === "DELETE") {
         await registry.delete(r.query.get("Qualifier") ? `${name}:${r.query.get("Qualifier")}` : name);
-        return send(res, ctx, 204);
+        return sendRestJson(res, ctx, 204);
       }
     }
     if (FUNCTIONS.test(path)) {
@@ -163,14 +153,14 @@ export function createLambdaService(options: LambdaServiceOptions): Service {
         const start = Number(r.query.get("Marker") ?? 0) || 0;
         const max = Math.min(50, Number(r.query.get("MaxItems") ?? 50) || 50);
         const page = all.slice(start, start + max);
-        return send(res, ctx, 200, { Functions: page, ...(start + max < all.length ? { NextMarker: String(start + max) } : {}) });
+        return sendRestJson(res, ctx, 200, { Functions: page, ...(start + max < all.length ? { NextMarker: String(start + max) } : {}) });
       }
       if (method === "POST") {
         const body = await readJsonBody(req, CODE_REQUEST_BYTES);
         const code = (body.Code ?? {}) as Record<string, unknown>;
         const input = { ...body, Code: { ZipFile: zipFrom(code.ZipFile, "Code.ZipFile") } } as unknown as CreateFunctionInput;
         await registry.prepareCode(input.Code.ZipFile!);
-        return send(res, ctx, 201, registry.create(input));
+        return sendRestJson(res, ctx, 201, registry.create(input));
       }
     }
     if ((m = EVENT_INVOKE_CONFIG.exec(path)) && (method === "PUT" || method === "POST")) {
@@ -180,7 +170,7 @@ export function createLambdaService(options: LambdaServiceOptions): Service {
         maximumRetryAttempts: body.MaximumRetryAttempts as number | undefined,
         maximumEventAgeInSeconds: body.MaximumEventAgeInSeconds as number | undefined,
       });
-      return send(res, ctx, 200, {
+      return sendRestJson(res, ctx, 200, {
         FunctionArn: `${registry.get(name).FunctionArn}:$LATEST`,
         MaximumRetryAttempts: settings.maximumRetryAttempts,
         MaximumEventAgeInSeconds: settings.maximumEventAgeInSeconds,
@@ -193,35 +183,35 @@ export function createLambdaService(options: LambdaServiceOptions): Service {
         const body = await readJsonBody(req);
         const reserved = body.ReservedConcurrentExecutions;
         if (typeof reserved !== "number") throw new AwsError("InvalidParameterValueException", "ReservedConcurrentExecutions is required: a number of concurrent executions, 0 or more.");
-        return send(res, ctx, 200, { ReservedConcurrentExecutions: registry.putFunctionConcurrency(name, reserved) });
+        return sendRestJson(res, ctx, 200, { ReservedConcurrentExecutions: registry.putFunctionConcurrency(name, reserved) });
       }
       if (method === "DELETE") {
         registry.putFunctionConcurrency(name, undefined);
-        return send(res, ctx, 204);
+        return sendRestJson(res, ctx, 204);
       }
       if (method === "GET") {
         const reserved = registry.functionConcurrency(name);
-        return send(res, ctx, 200, reserved === undefined ? {} : { ReservedConcurrentExecutions: reserved });
+        return sendRestJson(res, ctx, 200, reserved === undefined ? {} : { ReservedConcurrentExecutions: reserved });
       }
     }
     if (MAPPINGS.test(path) && method === "POST") {
-      return send(res, ctx, 202, options.eventSourceMappings.create(await readJsonBody(req)));
+      return sendRestJson(res, ctx, 202, options.eventSourceMappings.create(await readJsonBody(req)));
     }
     if ((m = MAPPING.exec(path)) && (method === "PUT" || method === "DELETE")) {
       const uuid = decodeURIComponent(m[1]);
-      if (method === "PUT") return send(res, ctx, 202, options.eventSourceMappings.update(uuid, await readJsonBody(req)));
-      return send(res, ctx, 202, options.eventSourceMappings.delete(uuid));
+      if (method === "PUT") return sendRestJson(res, ctx, 202, options.eventSourceMappings.update(uuid, await readJsonBody(req)));
+      return sendRestJson(res, ctx, 202, options.eventSourceMappings.delete(uuid));
     }
     if (MAPPINGS.test(path) && method === "GET") {
       const fnRef = r.query.get("FunctionName") ?? undefined;
       const filter = { functionArn: fnRef ? registry.get(fnRef).FunctionArn : undefined, eventSourceArn: r.query.get("EventSourceArn") ?? undefined };
-      return send(res, ctx, 200, { EventSourceMappings: options.eventSourceMappings.list(filter) ?? [] });
+      return sendRestJson(res, ctx, 200, { EventSourceMappings: options.eventSourceMappings.list(filter) ?? [] });
     }
     if ((m = MAPPING.exec(path)) && method === "GET") {
       const uuid = decodeURIComponent(m[1]);
       const mapping = options.eventSourceMappings.get(uuid);
       if (!mapping) throw new AwsError("ResourceNotFoundException", `The resource you requested does not exist. (Service: Lambda, Status Code: 404, Request ID: ${ctx.requestId})`, 404);
-      return send(res, ctx, 200, mapping);
+      return sendRestJson(res, ctx, 200, mapping);
     }
     if (path.startsWith(CODE_PATH_PREFIX) && method === "GET") {
       const name = decodeURIComponent(path.slice(CODE_PATH_PREFIX.length).replace(/\.zip$/, ""));
@@ -239,7 +229,7 @@ export function createLambdaService(options: LambdaServiceOptions): Service {
   async function tags(req: IncomingMessage, res: ServerResponse, r: RouteInfo, ctx: CallContext, arn: string): Promise<void> {
     const target = /:event-source-mapping:/.test(arn) ? options.eventSourceMappings.tagsOf(arn) : registry.tagsOf(arn);
     if (!target) throw new AwsError("ResourceNotFoundException", `The resource you requested does not exist: ${arn}`, 404);
-    if (r.method === "GET") return send(res, ctx, 200, { Tags: { ...target } });
+    if (r.method === "GET") return sendRestJson(res, ctx, 200, { Tags: { ...target } });
     if (r.method === "POST") {
       const body = await readJsonBody(req);
       const added = body.Tags;
@@ -247,11 +237,11 @@ export function createLambdaService(options: LambdaServiceOptions): Service {
         throw new AwsError("InvalidParameterValueException", "Tags must be a map of tag keys to string values.");
       }
       Object.assign(target, added);
-      return send(res, ctx, 204);
+      return sendRestJson(res, ctx, 204);
     }
     if (r.method === "DELETE") {
       for (const key of r.query.getAll("tagKeys")) delete target[key];
-      return send(res, ctx, 204);
+      return sendRestJson(res, ctx, 204);
     }
     throw new AwsError("UnknownOperationException", `The Lambda API of the embedded cloud has no operation for ${r.method} ${r.path}.`, 404);
   }

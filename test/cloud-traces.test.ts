@@ -186,6 +186,26 @@ describe("traces of the MoviesStack's requests", () => {
     }
   }, 60_000);
 
+  it("shows SNS's AuthorizationError when the create-movie role may not publish, and no fan-out", async () => {
+    const variant = structuredClone(stack.template);
+    variant.data.aws_iam_policy_document.create_movie_policy.statement[1].actions = ["sns:GetTopicAttributes"];
+    await apply(variant);
+    try {
+      // the handler logs a failed publish and still answers 201: the movie is stored
+      const res = await write("POST", "/movies", { title: "Ronin", rating: 7.2, genres: ["action"] });
+      expect(res.status).toBe(201);
+      const spans = (await trace(traceIdOf(res))).body.spans;
+      const publish = spans.find((s) => s.name === "SNS.Publish")!;
+      expect(publish).toMatchObject({ service: "sns", operation: "Publish", status: "error" });
+      expect(publish.attributes["aws.error.code"]).toBe("AuthorizationError");
+      expect(publish.attributes["http.status_code"]).toBe(403);
+      expect(spans.some((s) => s.operation === "Deliver")).toBe(false);
+      expect(spans.find((s) => s.name === "DynamoDB.PutItem")!.status).toBe("ok");
+    } finally {
+      await apply(stack.template);
+    }
+  }, 60_000);
+
   it("sends the spans to an OTLP/HTTP receiver as they finish, in valid OTLP/JSON", async () => {
     const spans = await until("the create request's spans at the receiver", async () => {
       const got = received.flatMap((r) => r.body.resourceSpans.flatMap((rs: any) => rs.scopeSpans.flatMap((ss: any) => ss.spans))).filter((s: any) => s.traceId === createdTrace);

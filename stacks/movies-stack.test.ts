@@ -16,6 +16,7 @@ const TOPIC = "${aws_sns_topic.movie_updates_topic.arn}";
 const QUEUE = "${aws_sqs_queue.movie_updates_queue.arn}";
 const IDEMPOTENCY = "${aws_dynamodb_table.idempotency_table.arn}";
 const SENDER = arn("ses", "identity/${aws_ses_email_identity.sender_identity.email}");
+const XRAY_POLICY = "arn:${data.aws_partition.current.partition}:iam::aws:policy/AWSXRayDaemonWriteAccess";
 const logs = (name: FunctionName) => `\${aws_cloudwatch_log_group.${functionLogicalId(name, "log_group")}.arn}:*`;
 
 /** What each function may do, written out by hand: the stack must match it exactly. */
@@ -51,7 +52,9 @@ function roleStatements(name: FunctionName): Statement[] {
   expect(fn.role).toBe(`\${aws_iam_role.${roleId}.arn}`);
   const attached = Object.values(resources(json, "aws_iam_role_policy")).filter((p) => p.role === `\${aws_iam_role.${roleId}.id}`);
   expect(attached).toHaveLength(1);
-  expect(Object.keys(resources(json, "aws_iam_role_policy_attachment"))).toHaveLength(0);
+  // the one managed policy attached is X-Ray's write access (asserted in "X-Ray tracing")
+  const managed = Object.values(resources(json, "aws_iam_role_policy_attachment")).filter((a) => a.role === `\${aws_iam_role.${roleId}.name}`);
+  expect(managed.map((a) => a.policy_arn)).toEqual([XRAY_POLICY]);
   return policyStatements(json, attached[0]!.policy);
 }
 
@@ -289,6 +292,37 @@ describe("API Gateway", () => {
         usage_plan_id: "${aws_api_gateway_usage_plan.movies_api_usage_plan.id}",
       }),
     );
+  });
+});
+
+describe("X-Ray tracing", () => {
+  let localstack: SynthResult;
+  let aws: SynthResult;
+  beforeAll(async () => {
+    [localstack, aws] = await Promise.all([
+      synthForTest({ target: "localstack", functionsDir, senderEmail: "from@example.com", recipientEmail: "to@example.com" }),
+      synthForTest({ target: "aws", functionsDir, senderEmail: "from@example.com", recipientEmail: "to@example.com", region: "eu-west-1" }),
+    ]);
+  });
+
+  it.each(["aws", "local"] as const)("on %s: every function traces actively, may write to X-Ray, and the stage traces", (target) => {
+    const json = (target === "aws" ? aws : synth).json;
+    for (const name of FUNCTION_NAMES) {
+      const fn = resource(json, "aws_lambda_function", functionLogicalId(name, "function"));
+      expect(fn.tracing_config).toEqual({ mode: "Active" });
+      const attachment = resource(json, "aws_iam_role_policy_attachment", functionLogicalId(name, "xray_write"));
+      expect(attachment).toMatchObject({ role: `\${aws_iam_role.${functionLogicalId(name, "role")}.name}`, policy_arn: XRAY_POLICY });
+      // the permission is in place before the first invocation sends a segment
+      expect(fn.depends_on).toContain(`aws_iam_role_policy_attachment.${functionLogicalId(name, "xray_write")}`);
+    }
+    expect(resource(json, "aws_api_gateway_stage", "live_stage").xray_tracing_enabled).toBe(true);
+  });
+
+  it("stays off on LocalStack, whose free edition has no X-Ray", () => {
+    const json = localstack.json;
+    for (const name of FUNCTION_NAMES) expect(resource(json, "aws_lambda_function", functionLogicalId(name, "function")).tracing_config).toBeUndefined();
+    expect(Object.keys(resources(json, "aws_iam_role_policy_attachment"))).toEqual([]);
+    expect(resource(json, "aws_api_gateway_stage", "live_stage").xray_tracing_enabled).toBeUndefined();
   });
 });
 

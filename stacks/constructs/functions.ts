@@ -8,11 +8,12 @@ import {
   Construct,
   IamRole,
   IamRolePolicy,
+  IamRolePolicyAttachment,
   LambdaEventSourceMapping,
   LambdaFunction,
   TerraformAsset,
 } from "../cdktf.js";
-import { physicalName, type StackConfig } from "../config.js";
+import { physicalName, xrayTracing, type StackConfig } from "../config.js";
 import type { AccountContext } from "./account.js";
 import type { DataTables } from "./data.js";
 import type { Email } from "./email.js";
@@ -22,6 +23,8 @@ import { policyDocument, type PolicyStatement } from "./policy-document.js";
 export const LAMBDA_RUNTIME = "nodejs22.x";
 export const LAMBDA_HANDLER = "index.handler";
 export const LOG_RETENTION_DAYS = 14;
+/** What active tracing needs: X-Ray's actions take no resource ARNs, so AWS's managed policy is the least privilege there is. */
+export const XRAY_WRITE_POLICY = "AWSXRayDaemonWriteAccess";
 
 export interface FunctionDependencies {
   tables: DataTables;
@@ -163,6 +166,11 @@ export class Functions extends Construct {
         policy: policy.json,
       });
       rolePolicy.overrideLogicalId(functionLogicalId(name, "role_policy"));
+      const tracing = xrayTracing(config);
+      const xrayAccess = tracing
+        ? new IamRolePolicyAttachment(this, `${name}-xray`, { role: role.name, policyArn: `arn:${deps.account.partition}:iam::aws:policy/${XRAY_WRITE_POLICY}` })
+        : undefined;
+      xrayAccess?.overrideLogicalId(functionLogicalId(name, "xray_write"));
 
       const asset = new TerraformAsset(this, `${name}-code`, { path: zips[name], type: AssetType.FILE });
       const fn = new LambdaFunction(this, `${name}-function`, {
@@ -177,8 +185,10 @@ export class Functions extends Construct {
         memorySize: 256,
         timeout: name === "email-notification" ? 30 : 10,
         environment: { variables: environmentFor(name, config, deps) },
+        // Lambda records each invocation in X-Ray and passes the trace header on to the AWS calls the SDK makes.
+        ...(tracing ? { tracingConfig: { mode: "Active" } } : {}),
         // The log group must exist first, or Lambda creates one without retention.
-        dependsOn: [logGroup, rolePolicy],
+        dependsOn: [logGroup, rolePolicy, ...(xrayAccess ? [xrayAccess] : [])],
       });
       fn.overrideLogicalId(functionLogicalId(name, "function"));
       return [name, { fn, rolePolicy }] as const;

@@ -32,6 +32,7 @@ import { LogStore } from "./lambda/logs/log-store.js";
 import { createTraceAdminService } from "./trace/admin-service.js";
 import { TraceStore, traceLimitFromEnv } from "./trace/store.js";
 import { Tracer } from "./trace/tracer.js";
+import { traceDeadLetter } from "./trace/messaging.js";
 
 export interface CloudOptions {
   /** 0 picks a free port */
@@ -113,16 +114,19 @@ export async function startCloud(opts: CloudOptions): Promise<Cloud> {
   const tracer = new Tracer(traces);
   const lambda = new FunctionRegistry({ accountId, region, stateDir, endpointUrl: cloudUrl, identity: functionIdentity(iam), logs: new LogStore(keep.logEventsPerFunction), tracer });
   const dynamodb = await createDynamoDb({ stateDir, onError, ttlSweepMs: opts.ttlSweepMs, accountId, region });
-  const sqs = createSqs({ accountId });
+  const sqs = createSqs({ accountId, tracer });
+  sqs.model.onDeadLetter = (from, m, to) =>
+    traceDeadLetter(tracer, from.name, to.name, { id: m.id, sentAt: m.sentAt, traceparent: m.attributes?.traceparent?.StringValue, receiveCount: m.receiveCount });
   const sns = createSns({
     accountId,
     sqs: sqs.delivery,
     deliverers: { lambda: snsLambdaDeliverer(lambda, iam) },
     guard: queuePolicyGuard(sqs.delivery, iam, onError),
+    tracer,
   });
   const ses = createSes({ accountId, mailboxLimit: keep.mailboxMessages });
   const logs = createLogs({ accountId, region, lambdaLogs: lambda.logs });
-  const mappings = new SqsEventSourceMappings({ sqs: sqs.model, lambda: () => lambda, region, onError: (message) => onError(notice(message)) });
+  const mappings = new SqsEventSourceMappings({ sqs: sqs.model, lambda: () => lambda, region, onError: (message) => onError(notice(message)), tracer });
   const lambdaService = createLambdaService({ registry: lambda, eventSourceMappings: lambdaApiMappings(mappings, (ref) => lambda.get(ref).FunctionArn) });
   const requestLog = new RequestLog(keep.apiRequests);
   const apigateway = createApiGateway({ accountId, lambda: () => lambda, log: requestLog, tracer, onExecutionError: (message) => onError(notice(`API Gateway: ${message}`)) });

@@ -110,7 +110,9 @@ export function withIamCheck(service: Service, opts: IamGuardOptions): Service {
   guarded.handle = (req: IncomingMessage, res: ServerResponse, route: RouteInfo, ctx: CallContext) => {
     const invocation = opts.tracer?.invocationOf(ctx.accessKeyId);
     if (!invocation) return check(req, res, route, ctx);
-    return check(req, res, route, ctx, traceAwsCall(opts.tracer!, invocation, service.name, route, res));
+    const traced = traceAwsCall(opts.tracer!, invocation, service.name, route, res);
+    ctx.trace = traced.span;
+    return check(req, res, route, ctx, traced);
   };
   return guarded;
 }

@@ -44,6 +44,8 @@ export interface InvokeOptions {
   clientContext?: string;
   /** the span that caused this invocation (an API request, a batch of SQS messages): the invocation's span is its child */
   trace?: SpanContext;
+  /** other spans that caused it (the rest of an SQS batch) */
+  traceLinks?: SpanContext[];
 }
 
 export interface InvokeResult {
@@ -439,7 +441,7 @@ export class FunctionRegistry {
         run: async (id, body) => {
           const current = this.functions.get(name);
           if (!current) throw new AwsError("ResourceNotFoundException", `Function not found: ${invokedFunctionArn}`, 404);
-          const result = await this.runTraced(current, { requestId: id, payload: body, invokedFunctionArn, clientContext }, options.trace, "Event", ++attempts);
+          const result = await this.runTraced(current, { requestId: id, payload: body, invokedFunctionArn, clientContext }, options, "Event", ++attempts);
           return { error: result.error };
         },
         settings: () => {
@@ -450,7 +452,7 @@ export class FunctionRegistry {
       });
       return { statusCode: 202, payload: "", requestId };
     }
-    const result = await this.runTraced(record, { requestId, payload: event, invokedFunctionArn, clientContext }, options.trace, "RequestResponse", 1);
+    const result = await this.runTraced(record, { requestId, payload: event, invokedFunctionArn, clientContext }, options, "RequestResponse", 1);
     let responsePayload: string;
     let error: LambdaErrorPayload | undefined = result.error;
     if (error) {
@@ -480,12 +482,13 @@ export class FunctionRegistry {
    * (cold or warm, init and run time, error) that the calls made with the
    * environment's credentials join while it runs.
    */
-  private async runTraced(record: FunctionRecord, input: InvocationInput, parent: SpanContext | undefined, invocationType: InvocationType, attempt: number): Promise<PoolInvocationResult> {
+  private async runTraced(record: FunctionRecord, input: InvocationInput, cause: Pick<InvokeOptions, "trace" | "traceLinks">, invocationType: InvocationType, attempt: number): Promise<PoolInvocationResult> {
     const tracer = this.options.tracer;
     if (!tracer) return record.pool.invoke(input);
     const name = record.config.FunctionName;
     const span = tracer.begin({
-      parent,
+      parent: cause.trace,
+      links: cause.traceLinks,
       name,
       service: "lambda",
       operation: "Invoke",

@@ -27,6 +27,7 @@ export interface DecodedCallLike {
 
 /** An AWS call in progress, made with an execution environment's credentials. */
 export interface AwsCallSpan {
+  span: Span;
   /** the guard decoded the call (service, operation, input) for IAM: the span takes its names from it */
   decoded(call: DecodedCallLike): void;
   /** the call failed with this AWS error before or while the service answered */
@@ -60,6 +61,7 @@ export function traceAwsCall(tracer: Tracer, invocation: Span, serviceName: stri
     tracer.end(span, status >= 400 || error ? "error" : "ok");
   });
   return {
+    span,
     decoded(call) {
       // SES v2 is its own API on AWS but the same service here
       const service = call.service === "sesv2" ? "ses" : call.service;

@@ -27,7 +27,7 @@ export interface SpanStart {
 export class Tracer {
   private readonly running = new Map<string, Span>();
   /** SQS message id -> the span that put it in its queue; bounded like the store */
-  private readonly messages = new Map<string, Span>();
+  private readonly messages = new Map<string, { by: Span; at?: number }>();
   private readonly maxMessages: number;
 
   constructor(readonly store: TraceStore) {
@@ -84,12 +84,22 @@ export class Tracer {
 
   /** Remembers which span enqueued an SQS message, for the consumer that receives it. */
   enqueued(messageId: string, by: Span): void {
-    this.messages.set(messageId, by);
+    this.messages.set(messageId, { by });
     if (this.messages.size > this.maxMessages) this.messages.delete(this.messages.keys().next().value!);
   }
 
   enqueuedBy(messageId: string): Span | undefined {
-    return this.messages.get(messageId);
+    return this.messages.get(messageId)?.by;
+  }
+
+  /** A consumer received the message at `at` (epoch ms): a redelivery's wait starts there. */
+  handedOut(messageId: string, at: number): void {
+    const m = this.messages.get(messageId);
+    if (m) m.at = at;
+  }
+
+  lastHandedOut(messageId: string): number | undefined {
+    return this.messages.get(messageId)?.at;
   }
 
   /** The message left its queue for good (deleted or dead-lettered). */

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "./support/free-port.js";
+import { otlpProblems } from "./support/otlp-proto.js";
 import { cliEnv, movies, tempHome } from "./support/movies-cli.js";
 import { until } from "./support/until.js";
 
@@ -99,6 +100,18 @@ describe("movies trace end to end on the embedded cloud", { timeout: 120_000 }, 
     expect(stdout).toContain("◀ slowest");
     // piped: no colour codes
     expect(stdout).not.toMatch(/\u001b\[/);
+  });
+
+  it("trace <id> --otlp FILE writes OTLP/JSON that decodes with the OpenTelemetry protobuf definitions", async () => {
+    const file = join(home, "trace.json");
+    const { stderr } = await ok(["trace", traceId, "--otlp", file, "--json"]);
+    expect(stderr).toMatch(new RegExp(`wrote \\d+ spans of trace ${traceId} to ${file}`));
+    const doc = JSON.parse(readFileSync(file, "utf8")) as { resourceSpans: { scopeSpans: { spans: { traceId: string; spanId: string; parentSpanId?: string; name: string }[] }[] }[] };
+    expect(otlpProblems(doc)).toEqual([]);
+    const spans = doc.resourceSpans[0]!.scopeSpans[0]!.spans;
+    expect(new Set(spans.map((s) => s.traceId))).toEqual(new Set([traceId]));
+    expect(spans.map((s) => s.name)).toEqual(expect.arrayContaining(["POST /movies", "DynamoDB.PutItem"]));
+    for (const s of spans) expect(s.spanId).toMatch(/^[0-9a-f]{16}$/);
   });
 
   it("trace lists the recent traces with request, total time, spans and errors", async () => {

@@ -1,4 +1,7 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import { PassThrough } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -92,6 +95,29 @@ describe("movies trace against the cloud's admin API", () => {
     const err = (await run(undefined, { last: true }, { target: "localstack" }).catch((e: unknown) => e)) as CliError;
     expect(err.message).toContain("LocalStack's free edition has no X-Ray");
     expect(err.hint).toContain("movies deploy");
+  });
+
+  it("writes the trace as OTLP/JSON with --otlp, replacing a file that was there whole", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "movies-otlp-"));
+    const file = join(dir, "trace.json");
+    writeFileSync(file, "old");
+    const { stdout, stderr } = await run(TRACE_ID, { otlp: file });
+    expect(stderr).toContain(`wrote 7 spans of trace ${TRACE_ID} to ${file}`);
+    expect(stdout).toContain("◀ slowest");
+    const doc = JSON.parse(readFileSync(file, "utf8")) as { resourceSpans: { scopeSpans: { spans: { traceId: string; spanId: string }[] }[] }[] };
+    const spans = doc.resourceSpans[0]!.scopeSpans[0]!.spans;
+    expect(spans).toHaveLength(7);
+    expect(spans.every((s) => s.traceId === TRACE_ID && /^[0-9a-f]{16}$/.test(s.spanId))).toBe(true);
+  });
+
+  it("says why --otlp cannot write into a folder that does not exist, and writes nothing", async () => {
+    const file = join(tmpdir(), "no-such-folder-for-movies", "trace.json");
+    await expect(run(TRACE_ID, { otlp: file })).rejects.toThrow(`could not write ${file}: its folder does not exist`);
+    expect(existsSync(file)).toBe(false);
+  });
+
+  it("refuses --otlp without a trace to write", async () => {
+    await expect(run(undefined, { otlp: "x.json" })).rejects.toThrow("--otlp writes one trace: give a trace id or --last");
   });
 
   it("refuses an id and --last together", async () => {

@@ -45,6 +45,11 @@ function axisWidth(ctx: CommandContext): number {
 
 export async function showTrace(ctx: CommandContext, trace: Trace, flags: TraceFlags): Promise<void> {
   const { io } = ctx;
+  if (flags.otlp) {
+    const { writeOtlpFile } = await import("../trace/otlp-file.js");
+    await writeOtlpFile(flags.otlp, trace, ctx.settings.target);
+    io.info(`wrote ${trace.spans.length} spans of trace ${trace.traceId} to ${flags.otlp} (OTLP/JSON: open it in Jaeger, see docs/tracing.md)`);
+  }
   if (flags.json) {
     io.data({ traceId: trace.traceId, spans: trace.spans.map(jsonSpan) });
     return;
@@ -82,6 +87,7 @@ export async function traceCommand(ctx: CommandContext, id: string | undefined, 
       "a trace id is 32 hex digits (or X-Ray's 1-xxxxxxxx-yyyyyyyyyyyyyyyyyyyyyyyy); `movies call ... --verbose` prints the id of its request, `movies trace` lists recent ones",
     );
   }
+  if (flags.otlp && !traceId && !flags.last) throw usageError("--otlp writes one trace: give a trace id or --last");
   const { parseDuration } = await import("../duration.js");
   const source = await sourceFor(ctx, parseDuration(flags.since, "--since"));
   if (!traceId && !flags.last) {
@@ -97,10 +103,11 @@ export async function traceCommand(ctx: CommandContext, id: string | undefined, 
 export function registerTrace(program: Command): void {
   program
     .command("trace")
-    .description("follow one request across API Gateway, Lambda, DynamoDB, SNS, SQS and SES: a waterfall or JSON; without an id, the recent traces")
+    .description("follow one request across API Gateway, Lambda, DynamoDB, SNS, SQS and SES: a waterfall, JSON or OTLP; without an id, the recent traces")
     .argument("[traceId]", "the trace id (32 hex, or X-Ray's 1-xxxxxxxx-yyyy...); `movies call --verbose` prints it")
     .option("--last", "the latest API request")
     .option("--json", "print the trace as JSON ({traceId, spans}); without an id, the list")
+    .option("--otlp <file>", "also write the trace as OTLP/JSON (Jaeger, Grafana Tempo, any OpenTelemetry viewer)")
     .option("--limit <n>", "how many recent traces to list", "20")
     .option("--since <duration>", "aws: how far back X-Ray is searched for --last and the list", "1h")
     .action((id: string | undefined, flags: TraceFlags, cmd: Command) => runCommand(cmd, (ctx) => traceCommand(ctx, id, flags)));

@@ -65,14 +65,14 @@ describe("movies trace end to end on the embedded cloud", { timeout: 120_000 }, 
     expect(stdout.toLowerCase()).toContain(`x-amzn-trace-id: root=1-${traceId.slice(0, 8)}-${traceId.slice(8)}`);
   });
 
-  it("trace <id> --json returns the request's spans: API Gateway, the function, its DynamoDB and SNS calls", async () => {
-    const spans = await until("the trace's DynamoDB and SNS spans", async () => {
+  it("trace <id> --json returns the request's spans: API Gateway, the function, its DynamoDB and SNS calls, and the email path", async () => {
+    const spans = await until("the trace's spans down to SES", async () => {
       const r = await movies(["trace", traceId, "--json"], env);
       if (r.exitCode !== 0) return undefined;
       const body = JSON.parse(r.stdout) as { traceId: string; spans: JsonSpan[] };
       expect(body.traceId).toBe(traceId);
       const services = new Set(body.spans.map((s) => s.service));
-      return ["apigateway", "lambda", "dynamodb", "sns"].every((s) => services.has(s)) ? body.spans : undefined;
+      return ["apigateway", "lambda", "dynamodb", "sns", "sqs", "ses"].every((s) => services.has(s)) ? body.spans : undefined;
     });
     const root = spans.find((s) => s.service === "apigateway")!;
     expect(root).toMatchObject({ name: "POST /movies", status: "ok" });
@@ -82,6 +82,11 @@ describe("movies trace end to end on the embedded cloud", { timeout: 120_000 }, 
     const put = spans.find((s) => s.service === "dynamodb")!;
     expect(put).toMatchObject({ operation: "PutItem", status: "ok", parentSpanId: invoke.spanId });
     expect(spans.find((s) => s.service === "sns")).toMatchObject({ operation: "Publish", parentSpanId: invoke.spanId });
+    // the email function's SES call belongs to the request that caused it, after it
+    const email = spans.find((s) => s.service === "lambda" && s.name === "email-notification")!;
+    const ses = spans.find((s) => s.service === "ses")!;
+    expect(ses).toMatchObject({ operation: "SendEmail", status: "ok", parentSpanId: email.spanId });
+    expect(ses.startTime).toBeGreaterThan(put.startTime);
     // causal order: the function's calls happen inside the request
     expect(put.startTime).toBeGreaterThanOrEqual(root.startTime);
     expect(put.startTime + put.durationMs).toBeLessThanOrEqual(root.startTime + root.durationMs + 1);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createMovieSpans, TRACE_ID } from "./trace-fixture.js";
-import { layoutWaterfall, waterfallLines, waterfallTitle, formatMs } from "./waterfall.js";
+import { layoutWaterfall, spanLabel, waterfallLines, waterfallTitle, formatMs } from "./waterfall.js";
 
 describe("layoutWaterfall", () => {
   const w = layoutWaterfall(TRACE_ID, createMovieSpans, 40);
@@ -73,6 +73,13 @@ describe("waterfallLines", () => {
 
   it("titles the trace with the root request, total time, span and error counts", () => {
     expect(waterfallTitle(w)).toBe(`trace ${TRACE_ID}  POST /movies  340.0 ms  7 spans, 1 error`);
+  });
+
+  it("labels a span by service and operation, adding the name without repeating the service", () => {
+    const base = createMovieSpans[0]!;
+    expect(spanLabel({ ...base, service: "sqs", operation: "ReceiveMessage", name: "SQS wait in movie-updates-queue" })).toBe("sqs ReceiveMessage wait in movie-updates-queue");
+    expect(spanLabel({ ...base, service: "lambda", operation: "Invoke", name: "create-movie" })).toBe("lambda Invoke create-movie");
+    expect(spanLabel({ ...base, service: "dynamodb", operation: "PutItem", name: "DynamoDB.PutItem" })).toBe("dynamodb PutItem");
   });
 
   it("formats durations for people", () => {

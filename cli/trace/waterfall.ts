@@ -70,9 +70,13 @@ function selfTime(span: TraceSpan, kids: TraceSpan[]): number {
   return span.durationMs - covered;
 }
 
+/** `service operation`, then the name where it says more ("POST /movies", "create-movie"), without repeating the service ("SQS wait in q" -> "wait in q"). */
 export function spanLabel(s: TraceSpan): string {
   const head = `${s.service} ${s.operation}`;
-  return s.name && !s.name.includes(s.operation) ? `${head} ${s.name}` : head;
+  if (!s.name || s.name.includes(s.operation)) return head;
+  const lower = s.name.toLowerCase();
+  const name = lower.startsWith(`${s.service} `) ? s.name.slice(s.service.length + 1) : s.name;
+  return `${head} ${name}`;
 }
 
 export function errorCode(s: TraceSpan): string | undefined {
@@ -123,7 +127,7 @@ const SERVICE_COLOUR: Record<string, "cyan" | "yellow" | "green" | "gray"> = { a
 export function waterfallLines(w: Waterfall, paint: Paint = (_c, t) => t, opts: { labelWidth?: number; width?: number } = {}): string[] {
   const width = opts.width ?? 40;
   const labels = w.rows.map((r) => `${"  ".repeat(r.depth)}${r.label}`);
-  const labelWidth = Math.min(opts.labelWidth ?? 56, Math.max(4, ...labels.map((l) => l.length)));
+  const labelWidth = Math.min(opts.labelWidth ?? 64, Math.max(4, ...labels.map((l) => l.length)));
   const fit = (s: string) => (s.length > labelWidth ? `${s.slice(0, labelWidth - 1)}…` : s.padEnd(labelWidth));
   const lines = [paint("gray", `${"OFFSET".padStart(9)}  ${"DURATION".padStart(9)}  ${"SPAN".padEnd(labelWidth)}  ${"".padEnd(width + 2)}  STATUS`)];
   w.rows.forEach((r, i) => {

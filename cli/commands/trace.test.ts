@@ -4,6 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import { PassThrough } from "node:stream";
+import { BatchGetTracesCommand, GetTraceSummariesCommand, XRayClient } from "@aws-sdk/client-xray";
+import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Settings } from "../config.js";
 import type { CommandContext } from "../context.js";
@@ -11,6 +13,7 @@ import { CliError, EXIT } from "../errors.js";
 import { Io } from "../io.js";
 import { summarize } from "../trace/span.js";
 import { createMovieSpans, TRACE_ID } from "../trace/trace-fixture.js";
+import { batchTrace, TRACE_HEX } from "../trace/xray-fixture.js";
 import { traceCommand, type TraceFlags } from "./trace.js";
 
 /** A cloud answering the trace contract's admin endpoints with one recorded trace. */
@@ -122,5 +125,28 @@ describe("movies trace against the cloud's admin API", () => {
 
   it("refuses an id and --last together", async () => {
     await expect(run(TRACE_ID, { last: true })).rejects.toThrow("give a trace id or --last, not both");
+  });
+});
+
+describe("movies trace --target aws", () => {
+  const xray = mockClient(XRayClient);
+  afterAll(() => xray.restore());
+  const aws = { target: "aws" as const, endpoint: undefined, region: "eu-west-1" };
+
+  it("draws the same waterfall from X-Ray's segments", async () => {
+    xray.reset();
+    xray.on(BatchGetTracesCommand).resolves({ Traces: [batchTrace] });
+    const { stdout } = await run(TRACE_HEX, {}, aws);
+    expect(stdout).toContain(`trace ${TRACE_HEX}  POST /live/movies`);
+    expect(stdout).toMatch(/dynamodb PutItem\s+\|.*\|  error AccessDeniedException/);
+    expect(stdout).toMatch(/lambda Initialization/);
+  });
+
+  it("says what to do when X-Ray holds no trace in the window", async () => {
+    xray.reset();
+    xray.on(GetTraceSummariesCommand).resolves({ TraceSummaries: [] });
+    const { stdout, stderr } = await run(undefined, {}, aws);
+    expect(stdout).toBe("no traces yet\n");
+    expect(stderr).toContain("X-Ray indexes a trace some seconds after the request");
   });
 });

@@ -68,7 +68,10 @@ async function listTraces(ctx: CommandContext, source: TraceSource, limit: numbe
   if (json) return io.data({ traces });
   if (traces.length === 0) {
     io.line("no traces yet");
-    io.info(io.paint("gray", "make a request (`movies call get 1`), then `movies trace --last`"));
+    if (ctx.settings.target === "aws") {
+      const { XRAY_EMPTY_HINT } = await import("../trace/xray-traces.js");
+      io.info(io.paint("gray", `X-Ray holds none from the --since window. ${XRAY_EMPTY_HINT}`));
+    } else io.info(io.paint("gray", "make a request (`movies call get 1`), then `movies trace --last`"));
     return;
   }
   const { traceListLines } = await import("../trace/trace-list.js");

@@ -1,39 +1,18 @@
+import type { AttributeValue, Span } from "../../emulator/trace/span.js";
+import type { TraceDetail, TraceSummary as StoreTraceSummary } from "../../emulator/trace/store.js";
+
 /**
- * The span as the trace contract defines it: the same shape in the cloud, its
- * admin API, `movies trace --json` and what the X-Ray reader produces.
+ * The span as the trace contract defines it, the cloud's own type: the same
+ * shape in the cloud, its admin API, `movies trace --json` and what the X-Ray
+ * reader produces.
  */
-export type AttributeValue = string | number | boolean;
+export type TraceSpan = Span;
+export type { AttributeValue };
 
-export interface TraceSpan {
-  traceId: string;
-  spanId: string;
-  parentSpanId?: string;
-  name: string;
-  service: string;
-  operation: string;
-  /** Unix epoch milliseconds, fractional */
-  startTime: number;
-  durationMs: number;
-  status: "ok" | "error";
-  attributes: Record<string, AttributeValue>;
-  links?: { traceId: string; spanId: string }[];
-}
-
-export interface Trace {
-  traceId: string;
-  spans: TraceSpan[];
-}
-
+/** A trace as `GET /_movies/traces/{id}` answers it; the X-Ray reader builds the same. */
+export type Trace = TraceDetail;
 /** One line of a trace listing (`GET /_movies/traces`, or an X-Ray trace summary). */
-export interface TraceSummary {
-  traceId: string;
-  name: string;
-  startTime: number;
-  durationMs: number;
-  spanCount: number;
-  errorCount: number;
-  status: "ok" | "error";
-}
+export type TraceSummary = StoreTraceSummary;
 
 const HEX32 = /^[0-9a-f]{32}$/;
 const XRAY_ID = /^1-([0-9a-f]{8})-([0-9a-f]{24})$/;

@@ -30,7 +30,6 @@ export {
 } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document/index.js";
 export { IamRole } from "@cdktf/provider-aws/lib/iam-role/index.js";
 export { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy/index.js";
-export { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment/index.js";
 export { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table/index.js";
 export { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic/index.js";
 export { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription/index.js";

@@ -13,8 +13,8 @@ if (missing) console.warn(`skipping terraform validate of the synthesized stacks
 /**
  * The stack as each target synthesizes it, checked by real Terraform against
  * the hashicorp/aws 5.100.0 schema (offline, from the mirror): the X-Ray
- * settings (tracing_config, xray_tracing_enabled, the managed-policy
- * attachment) are attributes that provider knows, spelled as it wants them.
+ * settings (tracing_config, xray_tracing_enabled) are attributes that
+ * provider knows, spelled as it wants them.
  */
 describe.skipIf(missing)("terraform validate of the synthesized stack", { timeout: 180_000 }, () => {
   const scratches: string[] = [];

@@ -8,7 +8,6 @@ import {
   Construct,
   IamRole,
   IamRolePolicy,
-  IamRolePolicyAttachment,
   LambdaEventSourceMapping,
   LambdaFunction,
   TerraformAsset,
@@ -23,8 +22,14 @@ import { policyDocument, type PolicyStatement } from "./policy-document.js";
 export const LAMBDA_RUNTIME = "nodejs22.x";
 export const LAMBDA_HANDLER = "index.handler";
 export const LOG_RETENTION_DAYS = 14;
-/** What active tracing needs: X-Ray's actions take no resource ARNs, so AWS's managed policy is the least privilege there is. */
-export const XRAY_WRITE_POLICY = "AWSXRayDaemonWriteAccess";
+/**
+ * What Lambda active tracing needs from the function's role. X-Ray's write
+ * actions take no resource ARNs (Service Authorization Reference), so "*" is
+ * the only resource they accept; the two actions are narrower than the
+ * AWSXRayDaemonWriteAccess managed policy, which adds the sampling-rule reads
+ * only the X-Ray SDK uses, and keep the same resources on every target.
+ */
+export const XRAY_WRITE: PolicyStatement = { sid: "WriteTraces", actions: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], resources: ["*"] };
 
 export interface FunctionDependencies {
   tables: DataTables;
@@ -151,8 +156,10 @@ export class Functions extends Construct {
       });
       role.overrideLogicalId(functionLogicalId(name, "role"));
 
+      const tracing = xrayTracing(config);
       const policy = policyDocument(this, functionLogicalId(name, "policy"), [
         ...accessFor(name, deps),
+        ...(tracing ? [XRAY_WRITE] : []),
         {
           // The group is created here, so the function only needs its own streams.
           sid: "WriteOwnLogs",
@@ -166,11 +173,6 @@ export class Functions extends Construct {
         policy: policy.json,
       });
       rolePolicy.overrideLogicalId(functionLogicalId(name, "role_policy"));
-      const tracing = xrayTracing(config);
-      const xrayAccess = tracing
-        ? new IamRolePolicyAttachment(this, `${name}-xray`, { role: role.name, policyArn: `arn:${deps.account.partition}:iam::aws:policy/${XRAY_WRITE_POLICY}` })
-        : undefined;
-      xrayAccess?.overrideLogicalId(functionLogicalId(name, "xray_write"));
 
       const asset = new TerraformAsset(this, `${name}-code`, { path: zips[name], type: AssetType.FILE });
       const fn = new LambdaFunction(this, `${name}-function`, {
@@ -188,7 +190,7 @@ export class Functions extends Construct {
         // Lambda records each invocation in X-Ray and passes the trace header on to the AWS calls the SDK makes.
         ...(tracing ? { tracingConfig: { mode: "Active" } } : {}),
         // The log group must exist first, or Lambda creates one without retention.
-        dependsOn: [logGroup, rolePolicy, ...(xrayAccess ? [xrayAccess] : [])],
+        dependsOn: [logGroup, rolePolicy],
       });
       fn.overrideLogicalId(functionLogicalId(name, "function"));
       return [name, { fn, rolePolicy }] as const;

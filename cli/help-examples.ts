@@ -28,6 +28,7 @@ export const EXAMPLES: Record<string, string[]> = {
   "tail-events": ["movies tail-events", "movies tail-events --type MovieCreated --count 1 --timeout 30 --json"],
   emails: ["movies emails", "movies emails --follow"],
   logs: ["movies logs", "movies logs get-movie --since 1h", "movies logs --follow | grep ERROR"],
+  trace: ["movies trace --last                 # the latest request as a waterfall", "movies trace                        # recent traces: request, total time, spans, errors", "movies trace 4bf92f3577b34da6a3ce929d0e0e4736 --json | jq '.spans[].name'", "movies trace --last --otlp trace.json   # open it in Jaeger", "movies trace --last --target aws     # from X-Ray"],
   dev: ["movies dev", "movies dev --port 4567 --state-dir .movies/dev"],
   doctor: ["movies doctor", "movies doctor --target aws --json"],
   completion: ["movies completion bash > ~/.local/share/bash-completion/completions/movies", "source <(movies completion bash)         # or this line in ~/.bashrc", "movies completion zsh > \"${fpath[1]}/_movies\"", "movies completion fish > ~/.config/fish/completions/movies.fish"],

@@ -8,6 +8,7 @@ import { registerLogs } from "./commands/logs.js";
 import { registerSeed } from "./commands/seed.js";
 import { registerStatus } from "./commands/status.js";
 import { registerTailEvents } from "./commands/tail-events.js";
+import { registerTrace } from "./commands/trace.js";
 import { registerUpDown } from "./commands/up-down.js";
 import { EXIT, usageError } from "./errors.js";
 import { addExamples } from "./help-examples.js";
@@ -41,6 +42,7 @@ export function buildProgram(): Command {
   registerTailEvents(program);
   registerEmails(program);
   registerLogs(program);
+  registerTrace(program);
   registerDev(program);
   registerDoctor(program);
   registerCompletion(program);

@@ -38,6 +38,17 @@ export interface StackConfig {
   functionsDir: string;
 }
 
+/**
+ * X-Ray tracing (Lambda active tracing, API Gateway stage tracing) is on
+ * where something reads it: AWS, and the embedded cloud, which records every
+ * request's spans anyway and stores the settings as AWS does. LocalStack's
+ * free edition has no X-Ray, so it stays off there rather than promise
+ * traces nothing records.
+ */
+export function xrayTracing(config: Pick<StackConfig, "target">): boolean {
+  return config.target !== "localstack";
+}
+
 export type StackConfigInput = Partial<StackConfig> & Pick<StackConfig, "target">;
 
 const email = z.email({ message: "must be an email address such as movies@example.com" });

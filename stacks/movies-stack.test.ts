@@ -16,6 +16,8 @@ const TOPIC = "${aws_sns_topic.movie_updates_topic.arn}";
 const QUEUE = "${aws_sqs_queue.movie_updates_queue.arn}";
 const IDEMPOTENCY = "${aws_dynamodb_table.idempotency_table.arn}";
 const SENDER = arn("ses", "identity/${aws_ses_email_identity.sender_identity.email}");
+/** Lambda active tracing's writes: X-Ray takes no resource ARNs for them, so this is the one "*" a function may hold. */
+const XRAY_GRANTS = ["xray:PutTelemetryRecords on *", "xray:PutTraceSegments on *"];
 const logs = (name: FunctionName) => `\${aws_cloudwatch_log_group.${functionLogicalId(name, "log_group")}.arn}:*`;
 
 /** What each function may do, written out by hand: the stack must match it exactly. */
@@ -63,13 +65,18 @@ describe("IAM: one role per function, least privilege", () => {
       ...EXPECTED_GRANTS[name],
       `logs:CreateLogStream on ${logs(name)}`,
       `logs:PutLogEvents on ${logs(name)}`,
+      ...XRAY_GRANTS,
     ].sort();
     expect(grants(statements)).toEqual(expected);
   });
 
-  it("has no wildcard actions or resources in any function policy", () => {
+  it("has no wildcard actions or resources in any function policy, but for X-Ray's writes, which take no resource", () => {
     for (const name of FUNCTION_NAMES) {
       for (const s of roleStatements(name)) {
+        if (s.actions.every((a) => a.startsWith("xray:"))) {
+          expect(s.actions.sort()).toEqual(["xray:PutTelemetryRecords", "xray:PutTraceSegments"]);
+          continue;
+        }
         expect(s.actions.filter((a) => a.includes("*"))).toEqual([]);
         expect(s.resources).not.toContain("*");
       }
@@ -289,6 +296,41 @@ describe("API Gateway", () => {
         usage_plan_id: "${aws_api_gateway_usage_plan.movies_api_usage_plan.id}",
       }),
     );
+  });
+});
+
+describe("X-Ray tracing", () => {
+  let localstack: SynthResult;
+  let aws: SynthResult;
+  beforeAll(async () => {
+    [localstack, aws] = await Promise.all([
+      synthForTest({ target: "localstack", functionsDir, senderEmail: "from@example.com", recipientEmail: "to@example.com" }),
+      synthForTest({ target: "aws", functionsDir, senderEmail: "from@example.com", recipientEmail: "to@example.com", region: "eu-west-1" }),
+    ]);
+  });
+
+  const roleGrants = (json: SynthResult["json"], name: FunctionName) => {
+    const roleId = functionLogicalId(name, "role");
+    const attached = Object.values(resources(json, "aws_iam_role_policy")).filter((p) => p.role === `\${aws_iam_role.${roleId}.id}`);
+    return grants(policyStatements(json, attached[0]!.policy));
+  };
+
+  it.each(["aws", "local"] as const)("on %s: every function traces actively and may write to X-Ray, and the stage traces", (target) => {
+    const json = (target === "aws" ? aws : synth).json;
+    for (const name of FUNCTION_NAMES) {
+      expect(resource(json, "aws_lambda_function", functionLogicalId(name, "function")).tracing_config).toEqual({ mode: "Active" });
+      expect(roleGrants(json, name)).toEqual(expect.arrayContaining(XRAY_GRANTS));
+    }
+    expect(resource(json, "aws_api_gateway_stage", "live_stage").xray_tracing_enabled).toBe(true);
+  });
+
+  it("stays off on LocalStack, whose free edition has no X-Ray, with the same resources", () => {
+    const json = localstack.json;
+    for (const name of FUNCTION_NAMES) {
+      expect(resource(json, "aws_lambda_function", functionLogicalId(name, "function")).tracing_config).toBeUndefined();
+      expect(roleGrants(json, name).filter((g) => g.startsWith("xray:"))).toEqual([]);
+    }
+    expect(resource(json, "aws_api_gateway_stage", "live_stage").xray_tracing_enabled).toBeUndefined();
   });
 });
 

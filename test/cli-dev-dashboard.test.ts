@@ -1,5 +1,6 @@
 import { execa, execaSync } from "execa";
-import { rmSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { freePort } from "./support/free-port.js";
 import { BIN, REPO_ROOT, cliEnv, tempHome } from "./support/movies-cli.js";
@@ -55,6 +56,46 @@ describe.skipIf(!haveScript)("movies dev on a terminal", { timeout: 180_000 }, (
     // each function's build is listed on the way
     for (const fn of ["get-movie", "list-movies", "create-movie", "update-movie", "delete-movie", "email-notification"]) {
       expect(text).toMatch(new RegExp(`[·=✓…${SPINNER.source.slice(1, -1)}] ${fn}`));
+    }
+  });
+
+  it("lists a request's trace, opens its waterfall with Enter, goes back with Esc, and Ctrl-C still stops dev", async () => {
+    const home = tempHome("movies-dev-keys-");
+    const port = await freePort();
+    // stdin piped into `script`, which passes our keys to the pseudo-terminal dev reads in raw mode
+    const dev = execa("script", ["-qfc", `stty cols 160 rows 50; ${process.execPath} ${BIN} dev --port ${port}`, "/dev/null"], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, ...cliEnv(home, { CI: undefined, NO_COLOR: undefined, TERM: "xterm-256color" }) },
+      reject: false,
+      stdin: "pipe",
+    });
+    let out = "";
+    dev.stdout!.on("data", (c: Buffer) => (out += c.toString()));
+    const seen = async (pattern: RegExp, from = 0) => {
+      const deadline = Date.now() + 150_000;
+      while (!pattern.test(plain(out).slice(from))) {
+        if (Date.now() > deadline || dev.exitCode !== null) throw new Error(`never saw ${pattern}:\n${plain(out).slice(-3000)}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      return plain(out).length;
+    };
+    try {
+      await seen(/deployed and seeded; ready/);
+      const api = (JSON.parse(readFileSync(join(home, "deployments", "local.json"), "utf8")) as { outputs: { api_url: string } }).outputs.api_url;
+      expect((await fetch(`${api}/movies/1`)).status).toBe(200);
+      const listed = await seen(/› \d\d:\d\d:\d\d GET \/movies\/\{movieID\}\s+[\d.]+ m?s\s+\d+ spans 0 errors/);
+      dev.stdin!.write("\r");
+      const opened = await seen(/trace [0-9a-f]{32}  GET \/movies\/\{movieID\}[^\n]*\n[^\n]*apigateway request GET \/movies\/\{movieID\}[\s\S]*dynamodb GetItem[\s\S]*Esc: back to the dashboard/, listed);
+      dev.stdin!.write("\u001b");
+      await seen(/↑\/↓ choose · Enter opens the waterfall/, opened);
+      dev.stdin!.write("\u0003");
+      const ended = await Promise.race([dev, new Promise<"timeout">((r) => setTimeout(() => r("timeout"), 60_000))]);
+      expect(ended === "timeout" ? "still running" : "stopped").toBe("stopped");
+      expect(plain(out)).toContain("movies dev stopped");
+    } finally {
+      if (dev.exitCode === null) dev.kill("SIGKILL");
+      await dev;
+      rmSync(home, { recursive: true, force: true });
     }
   });
 });

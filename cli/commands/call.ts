@@ -4,6 +4,7 @@ import { output, requireDeployment, type CommandContext } from "../context.js";
 import { EXIT, usageError } from "../errors.js";
 import type { Io } from "../io.js";
 import { runCommand } from "../run.js";
+import { traceIdFromHeader } from "../trace/span.js";
 
 interface CallFlags {
   json?: boolean;
@@ -86,13 +87,31 @@ function showTable(io: Io, res: ApiResponse, flags: CallFlags): number {
   return EXIT.ok;
 }
 
+/**
+ * The trace id of the request, from the `X-Amzn-Trace-Id: Root=1-...` header
+ * API Gateway answers with when tracing is on (the embedded cloud always sends
+ * it), and the command that opens it. On stderr under --json, so the body stays clean.
+ */
+export function showTraceId(io: Io, res: ApiResponse, flags: CallFlags): void {
+  if (!flags.verbose) return;
+  const say = (text: string) => (flags.json ? io.info(text) : io.line(text));
+  const traceId = traceIdFromHeader(res.headers["x-amzn-trace-id"]);
+  if (!traceId) {
+    say(io.paint("gray", "trace: none (the response carries no X-Amzn-Trace-Id: tracing is off for this API)"));
+    return;
+  }
+  say(`${io.paint("bold", "trace")} ${traceId}  ${io.paint("gray", `open it: movies trace ${traceId}`)}`);
+}
+
 function show(io: Io, res: ApiResponse, flags: CallFlags): number {
   if (flags.json) {
+    showTraceId(io, res, flags);
     if (res.body !== undefined) io.data(res.body);
   } else {
     const ok = res.status < 400;
     const retried = res.retries ? `, after ${res.retries} throttled ${res.retries === 1 ? "try" : "tries"}` : "";
     io.line(`${io.paint(ok ? "green" : "red", String(res.status))}${flags.verbose ? io.paint("gray", `  ${res.ms.toFixed(1)} ms${retried}`) : ""}`);
+    showTraceId(io, res, flags);
     if (flags.verbose) for (const [k, v] of Object.entries(res.headers)) io.line(io.paint("gray", `${k}: ${v}`));
     if (res.body !== undefined) io.line(typeof res.body === "string" ? res.body : JSON.stringify(res.body, null, 2));
   }
@@ -184,9 +203,11 @@ export function registerCall(program: Command): void {
       const res = await client(ctx, flags).request("DELETE", `/movies/${encodeURIComponent(id)}`);
       if (res.status === 204 && !flags.json) {
         ctx.io.line(`${ctx.io.paint("green", "204")} deleted movie ${id}`);
+        showTraceId(ctx.io, res, flags);
         return EXIT.ok;
       }
       if (res.status === 204 && flags.json) {
+        showTraceId(ctx.io, res, flags);
         ctx.io.data({ deleted: id }, true);
         return EXIT.ok;
       }

@@ -37,12 +37,16 @@ export function registerDev(program: Command): void {
           events: [] as import("../views/dashboard.js").EventRow[],
           emails: [] as import("../views/dashboard.js").EmailRow[],
           errors: [] as CloudErrorRow[],
+          traces: [] as import("../trace/span.js").TraceSummary[],
+          loadTrace: undefined as ((traceId: string) => Promise<import("../trace/span.js").Trace>) | undefined,
+          // keys are read in raw mode, where the terminal sends no SIGINT: Ctrl-C is passed on as one, so the clean-up below runs
+          onQuit: () => void process.kill(process.pid, "SIGINT"),
         };
         let redraw = () => {};
         let unmount = () => {};
         if (io.interactive) {
           const [{ render }, { createElement }, { Dashboard }] = await Promise.all([import("ink"), import("react"), import("../views/dashboard.js")]);
-          const view = render(createElement(Dashboard, state));
+          const view = render(createElement(Dashboard, state), { exitOnCtrlC: false });
           redraw = () => view.rerender(createElement(Dashboard, { ...state, builds: { ...state.builds } }));
           unmount = () => view.unmount();
         }
@@ -77,6 +81,9 @@ export function registerDev(program: Command): void {
           throw e;
         });
         state.cloudUrl = cloud.url;
+        const { CloudTraces } = await import("../trace/cloud-traces.js");
+        const cloudTraces = new CloudTraces(cloud.url);
+        state.loadTrace = (traceId) => cloudTraces.trace(traceId);
         const settings = { ...ctx.settings, target: "local" as const, endpoint: cloud.url };
         // on the dashboard, deploy's step lines become its status line instead of text under the frame
         const { Io } = await import("../io.js");
@@ -142,6 +149,13 @@ export function registerDev(program: Command): void {
           await Promise.all([
             feeds.followRequests(cloud.url, abort.signal, (r) => (plain ? io.line(`request ${r.status} ${r.method} ${r.path} ${r.ms.toFixed(1)} ms`) : keep(state.requests, r))),
             feeds.followEmails(cloud.url, abort.signal, (m) => (plain ? io.line(`email ${m.subject} -> ${m.to}`) : keep(state.emails, m))),
+            // the plain log already has a line per request; the traces panel is for the dashboard
+            plain
+              ? Promise.resolve()
+              : feeds.followTraces(cloud.url, abort.signal, (list) => {
+                  state.traces = list;
+                  redraw();
+                }),
             tailEvents({
               config: sdkConfig(settings, rec),
               topicArn: output(rec, "topic_arn"),

@@ -1,5 +1,7 @@
 import { Box, Text } from "ink";
+import type { Trace, TraceSummary } from "../trace/span.js";
 import { Spinner } from "./spinner.js";
+import { TracesPanel } from "./traces-panel.js";
 
 export interface RequestRow {
   time: number;
@@ -44,6 +46,11 @@ export interface DashboardProps {
   requests: RequestRow[];
   events: EventRow[];
   emails: EmailRow[];
+  /** the cloud's recent traces, newest first; ↑/↓ and Enter open one */
+  traces?: TraceSummary[];
+  loadTrace?: (traceId: string) => Promise<Trace>;
+  /** Ctrl-C while the dashboard reads keys (the terminal then sends no SIGINT) */
+  onQuit?: () => void;
   /** rows shown per panel */
   rows?: number;
 }
@@ -60,7 +67,7 @@ const BUILD_MARK: Record<FunctionBuildState, { mark: string; color: string }> = 
   failed: { mark: "✗", color: "red" },
 };
 
-export function Dashboard({ cloudUrl, apiUrl, status, errors = [], busy = false, builds = {}, buildErrors = [], requests, events, emails, rows = 6 }: DashboardProps) {
+export function Dashboard({ cloudUrl, apiUrl, status, errors = [], busy = false, builds = {}, buildErrors = [], requests, events, emails, traces = [], loadTrace, onQuit, rows = 6 }: DashboardProps) {
   const showBuilds = Object.values(builds).some((b) => b !== "cached" && b !== "built") || buildErrors.length > 0 || busy;
   return (
     <Box flexDirection="column">
@@ -114,6 +121,7 @@ export function Dashboard({ cloudUrl, apiUrl, status, errors = [], busy = false,
           </Text>
         ))}
       </Box>
+      <TracesPanel traces={traces} loadTrace={loadTrace} onQuit={onQuit} rows={rows} />
       <Box flexDirection="column" marginTop={1}>
         <Text bold>events</Text>
         {events.length === 0 ? <Text color="gray">  none yet</Text> : null}

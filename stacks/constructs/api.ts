@@ -16,7 +16,7 @@ import {
   TerraformStack,
   type LambdaFunction,
 } from "../cdktf.js";
-import { physicalName, type StackConfig } from "../config.js";
+import { physicalName, xrayTracing, type StackConfig } from "../config.js";
 import type { AccountContext } from "./account.js";
 import { CUSTOM_ID_TAG, stableApiId } from "./api-id.js";
 
@@ -139,6 +139,8 @@ export class Api extends Construct {
       restApiId: this.restApi.id,
       deploymentId: deployment.id,
       stageName: STAGE_NAME,
+      // API Gateway starts the X-Ray trace and answers with its id (X-Amzn-Trace-Id), which `movies call --verbose` prints
+      ...(xrayTracing(config) ? { xrayTracingEnabled: true } : {}),
     });
     this.stage.overrideLogicalId("live_stage");
 

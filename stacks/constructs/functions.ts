@@ -12,7 +12,7 @@ import {
   LambdaFunction,
   TerraformAsset,
 } from "../cdktf.js";
-import { physicalName, type StackConfig } from "../config.js";
+import { physicalName, xrayTracing, type StackConfig } from "../config.js";
 import type { AccountContext } from "./account.js";
 import type { DataTables } from "./data.js";
 import type { Email } from "./email.js";
@@ -22,6 +22,14 @@ import { policyDocument, type PolicyStatement } from "./policy-document.js";
 export const LAMBDA_RUNTIME = "nodejs22.x";
 export const LAMBDA_HANDLER = "index.handler";
 export const LOG_RETENTION_DAYS = 14;
+/**
+ * What Lambda active tracing needs from the function's role. X-Ray's write
+ * actions take no resource ARNs (Service Authorization Reference), so "*" is
+ * the only resource they accept; the two actions are narrower than the
+ * AWSXRayDaemonWriteAccess managed policy, which adds the sampling-rule reads
+ * only the X-Ray SDK uses, and keep the same resources on every target.
+ */
+export const XRAY_WRITE: PolicyStatement = { sid: "WriteTraces", actions: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], resources: ["*"] };
 
 export interface FunctionDependencies {
   tables: DataTables;
@@ -148,8 +156,10 @@ export class Functions extends Construct {
       });
       role.overrideLogicalId(functionLogicalId(name, "role"));
 
+      const tracing = xrayTracing(config);
       const policy = policyDocument(this, functionLogicalId(name, "policy"), [
         ...accessFor(name, deps),
+        ...(tracing ? [XRAY_WRITE] : []),
         {
           // The group is created here, so the function only needs its own streams.
           sid: "WriteOwnLogs",
@@ -177,6 +187,8 @@ export class Functions extends Construct {
         memorySize: 256,
         timeout: name === "email-notification" ? 30 : 10,
         environment: { variables: environmentFor(name, config, deps) },
+        // Lambda records each invocation in X-Ray and passes the trace header on to the AWS calls the SDK makes.
+        ...(tracing ? { tracingConfig: { mode: "Active" } } : {}),
         // The log group must exist first, or Lambda creates one without retention.
         dependsOn: [logGroup, rolePolicy],
       });

@@ -76,6 +76,16 @@ export class Terraform {
     await this.run("init", ["init", "-input=false", "-no-color"]);
   }
 
+  /** `terraform validate`: the configuration against the provider's schema, offline, without credentials. */
+  async validate(): Promise<{ valid: boolean; diagnostics: { severity: string; summary: string; detail?: string }[] }> {
+    const { stdout } = await this.run("validate", ["validate", "-json", "-no-color"], [0, 1], { stream: false });
+    try {
+      return JSON.parse(stdout) as { valid: boolean; diagnostics: { severity: string; summary: string; detail?: string }[] };
+    } catch {
+      throw new TerraformCommandError("validate -json", 0, `unreadable JSON from terraform validate: ${stdout.slice(0, 500)}`);
+    }
+  }
+
   /** Returns whether the plan has changes (uses `-detailed-exitcode`: 0 none, 2 changes). */
   async plan(): Promise<{ changes: boolean }> {
     const { exitCode } = await this.run("plan", ["plan", "-input=false", "-no-color", "-detailed-exitcode"], [0, 2]);

@@ -15,6 +15,7 @@ import { createSqs, type SqsModel } from "./sqs/index.js";
 import { createSts } from "./sts/index.js";
 import { withIamCheck } from "./admin/iam-guard.js";
 import { createAdmin } from "./admin/index.js";
+import { createConsole } from "./console/index.js";
 import { snsLambdaDeliverer } from "./admin/sns-lambda-deliverer.js";
 import type { StackStore } from "./admin/stack-store.js";
 import { createApiGateway } from "./apigateway/index.js";
@@ -124,6 +125,7 @@ export async function startCloud(opts: CloudOptions): Promise<Cloud> {
     onError,
   });
   const system: System = { apigateway: apigateway.model, requestLog, mappings, stacks: admin.stacks };
+  const consoleUi = createConsole({ region, accountId, cloudUrl, sqs: sqs.model, sns: sns.model, ses: ses.model, lambda, logs: lambda.logs, requestLog, stacks: admin.stacks });
   const closeSystem = async () => {
     mappings.close();
     admin.close();
@@ -146,6 +148,7 @@ export async function startCloud(opts: CloudOptions): Promise<Cloud> {
     apigateway.dataPlane,
     guard(apigateway.controlPlane),
     guard(logs.service),
+    consoleUi.service,
     admin.service,
   ];
 

@@ -28,6 +28,7 @@ export const EXAMPLES: Record<string, string[]> = {
   "tail-events": ["movies tail-events", "movies tail-events --type MovieCreated --count 1 --timeout 30 --json"],
   emails: ["movies emails", "movies emails --follow"],
   logs: ["movies logs", "movies logs get-movie --since 1h", "movies logs --follow | grep ERROR"],
+  console: ["movies console                     # prints the URL, opens it in a browser on a desktop", "movies console mailbox --no-open", "movies console queues/movie-updates-dlq"],
   dev: ["movies dev", "movies dev --port 4567 --state-dir .movies/dev"],
   doctor: ["movies doctor", "movies doctor --target aws --json"],
   completion: ["movies completion bash > ~/.local/share/bash-completion/completions/movies", "source <(movies completion bash)         # or this line in ~/.bashrc", "movies completion zsh > \"${fpath[1]}/_movies\"", "movies completion fish > ~/.config/fish/completions/movies.fish"],

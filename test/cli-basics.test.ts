@@ -7,7 +7,7 @@ import { freePort } from "./support/free-port.js";
 
 // The real binary as a subprocess, with nothing running and nothing deployed.
 
-const COMMANDS = ["up", "down", "status", "deploy", "destroy", "seed", "call", "tail-events", "emails", "logs", "dev", "doctor", "completion"];
+const COMMANDS = ["up", "down", "status", "deploy", "destroy", "seed", "call", "tail-events", "emails", "logs", "dev", "console", "doctor", "completion"];
 let home: string;
 let env: Record<string, string | undefined>;
 

@@ -97,6 +97,11 @@ afterAll(async () => {
 });
 
 describe.skipIf(!hasChromium)("the console in headless Chromium", { timeout: 120_000 }, () => {
+  it("movies console prints the URL (and opens nothing outside a terminal)", async () => {
+    expect(await ok(["console"])).toBe(consoleUrl("/"));
+    expect(await ok(["console", "mailbox", "--no-open"])).toBe(consoleUrl("/mailbox"));
+  });
+
   it("shows the system picture with its live counts", async () => {
     await open("/", "API Gateway");
     const text = await page.locator("main").innerText();
@@ -173,6 +178,24 @@ describe.skipIf(!hasChromium)("the console in headless Chromium", { timeout: 120
     await shot("topics");
     await open("/functions", fnName("create-movie"));
     await open("/denials", "IAM denials");
+  });
+
+  it("is usable from the keyboard: a skip link, focus moved to the view on navigation, deep links", async () => {
+    await page.goto(consoleUrl(`/queues/${queueName(outputs.queue_url!)}`));
+    await page.getByText("waiting,").first().waitFor();
+    expect(await page.locator('nav a[aria-current="page"]').innerText()).toBe("Queues");
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate("document.activeElement?.textContent")).toBe("Skip to content");
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate("document.activeElement?.textContent")).toBe("System");
+    await page.keyboard.press("Enter");
+    await page.getByText("API Gateway").first().waitFor();
+    expect(page.url()).toBe(consoleUrl("/"));
+    expect(await page.evaluate("document.activeElement?.id")).toBe("main");
+    await page.goBack();
+    await page.getByText("waiting,").first().waitFor();
+    expect(await page.locator("h1").innerText()).toBe(`Queue ${queueName(outputs.queue_url!)}`);
   });
 
   it("shows the create request's trace as a waterfall", async () => {

@@ -15,7 +15,7 @@ const NAV: [string, string][] = [
 ];
 
 const main = h("main", { id: "main", tabindex: "-1" });
-const nav = h("nav", { "aria-label": "Views" }, h("ul", {}, NAV.map(([path, label]) => h("li", {}, h("a", { href: `${BASE}${path}` || "/", "data-path": path }, label)))));
+const nav = h("nav", { "aria-label": "Views" }, h("ul", {}, NAV.map(([path, label]) => h("li", {}, h("a", { href: path === "" ? `${BASE}/` : `${BASE}${path}`, "data-path": path }, label)))));
 const status = h("p", { class: "live", role: "status" }, "connecting…");
 document.getElementById("app")!.replaceChildren(
   h("a", { class: "skip", href: "#main" }, "Skip to content"),

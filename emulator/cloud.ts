@@ -30,6 +30,10 @@ import { createIam } from "./iam/index.js";
 import type { PrincipalRegistry } from "./iam/principals.js";
 import { FunctionRegistry, type FunctionIdentity } from "./lambda/functions.js";
 import { LogStore } from "./lambda/logs/log-store.js";
+import { createTraceAdminService } from "./trace/admin-service.js";
+import { TraceStore, traceLimitFromEnv } from "./trace/store.js";
+import { Tracer } from "./trace/tracer.js";
+import { traceDeadLetter } from "./trace/messaging.js";
 
 export interface CloudOptions {
   /** 0 picks a free port */
@@ -56,6 +60,8 @@ export interface CloudOptions {
   allowedHosts?: string[];
   /** how many emails, log events per function and API requests are kept (see core/retention.ts for defaults and env vars) */
   retention?: Partial<Retention>;
+  /** how many recent traces are kept (default 500, or MOVIES_TRACE_LIMIT) */
+  traceLimit?: number;
 }
 
 /** The compute side's models: functions' triggers, the REST API in front, applied stacks. */
@@ -85,6 +91,8 @@ export interface Cloud {
   system: System;
   /** dynalite's own loopback URL, for benchmarks and diagnostics */
   dynaliteUrl: string;
+  /** recent traces of requests, invocations and the calls they made (`/_movies/traces`) */
+  traces: TraceStore;
   /** stops accepting requests, closes services, writes the final snapshots */
   stop(): Promise<void>;
 }
@@ -103,21 +111,26 @@ export async function startCloud(opts: CloudOptions): Promise<Cloud> {
 
   const { service: iamService, model: iam } = createIam({ accountId, mode: opts.iam });
   const keep = retention(opts.retention);
-  const lambda = new FunctionRegistry({ accountId, region, stateDir, endpointUrl: cloudUrl, identity: functionIdentity(iam), logs: new LogStore(keep.logEventsPerFunction) });
+  const traces = new TraceStore(opts.traceLimit ?? traceLimitFromEnv());
+  const tracer = new Tracer(traces);
+  const lambda = new FunctionRegistry({ accountId, region, stateDir, endpointUrl: cloudUrl, identity: functionIdentity(iam), logs: new LogStore(keep.logEventsPerFunction), tracer });
   const dynamodb = await createDynamoDb({ stateDir, onError, ttlSweepMs: opts.ttlSweepMs, accountId, region });
-  const sqs = createSqs({ accountId });
+  const sqs = createSqs({ accountId, tracer });
+  sqs.model.onDeadLetter = (from, m, to) =>
+    traceDeadLetter(tracer, from.name, to.name, { id: m.id, sentAt: m.sentAt, traceparent: m.attributes?.traceparent?.StringValue, receiveCount: m.receiveCount });
   const sns = createSns({
     accountId,
     sqs: sqs.delivery,
     deliverers: { lambda: snsLambdaDeliverer(lambda, iam) },
     guard: queuePolicyGuard(sqs.delivery, iam, onError),
+    tracer,
   });
   const ses = createSes({ accountId, mailboxLimit: keep.mailboxMessages });
   const logs = createLogs({ accountId, region, lambdaLogs: lambda.logs });
-  const mappings = new SqsEventSourceMappings({ sqs: sqs.model, lambda: () => lambda, region, onError: (message) => onError(notice(message)) });
+  const mappings = new SqsEventSourceMappings({ sqs: sqs.model, lambda: () => lambda, region, onError: (message) => onError(notice(message)), tracer });
   const lambdaService = createLambdaService({ registry: lambda, eventSourceMappings: lambdaApiMappings(mappings, (ref) => lambda.get(ref).FunctionArn) });
   const requestLog = new RequestLog(keep.apiRequests);
-  const apigateway = createApiGateway({ accountId, lambda: () => lambda, log: requestLog, onExecutionError: (message) => onError(notice(`API Gateway: ${message}`)) });
+  const apigateway = createApiGateway({ accountId, lambda: () => lambda, log: requestLog, tracer, onExecutionError: (message) => onError(notice(`API Gateway: ${message}`)) });
   const admin = createAdmin({
     region,
     deps: { accountId, cloudUrl, sqs: sqs.model, sns: sns.model, ses: ses.model, apigateway: apigateway.model, lambda, mappings, iam, logs: logs.model },
@@ -125,7 +138,7 @@ export async function startCloud(opts: CloudOptions): Promise<Cloud> {
     onError,
   });
   const system: System = { apigateway: apigateway.model, requestLog, mappings, stacks: admin.stacks };
-  const consoleUi = createConsole({ region, accountId, cloudUrl, sqs: sqs.model, sns: sns.model, ses: ses.model, lambda, logs: lambda.logs, requestLog, stacks: admin.stacks });
+  const consoleUi = createConsole({ region, accountId, cloudUrl, sqs: sqs.model, sns: sns.model, ses: ses.model, lambda, logs: lambda.logs, requestLog, stacks: admin.stacks, changes: [(l) => traces.subscribe(() => l("traces"))] });
   const closeSystem = async () => {
     mappings.close();
     admin.close();
@@ -135,6 +148,7 @@ export async function startCloud(opts: CloudOptions): Promise<Cloud> {
       iam,
       resourcePolicyOf: (arn) => sqs.delivery.policyOf(arn),
       sesIdentityExists: (r, identity) => ses.model.identity(r, identity) !== undefined,
+      tracer,
     });
   // Routing order: the AWS services, then the Lambda API, API Gateway's data and control planes, Logs and the admin API.
   const services: Service[] = [
@@ -148,6 +162,7 @@ export async function startCloud(opts: CloudOptions): Promise<Cloud> {
     apigateway.dataPlane,
     guard(apigateway.controlPlane),
     guard(logs.service),
+    createTraceAdminService(traces),
     consoleUi.service,
     admin.service,
   ];
@@ -231,6 +246,7 @@ export async function startCloud(opts: CloudOptions): Promise<Cloud> {
     iam,
     system,
     dynaliteUrl: dynamodb.dynaliteUrl,
+    traces,
     stop,
   };
 }

@@ -10,12 +10,16 @@ import { sendJsonError } from "../wire/aws-json.js";
 import { readBody } from "../wire/body.js";
 import { callOfRequest } from "./call-of-request.js";
 import { replayedRequest } from "./replayed-request.js";
+import { traceAwsCall, type AwsCallSpan } from "../trace/aws-call.js";
+import type { Tracer } from "../trace/tracer.js";
 
 export interface IamGuardOptions {
   iam: PrincipalRegistry;
   /** a resource's policy (the queue's Policy attribute...), when the call acts on one */
   resourcePolicyOf?: (resourceArn: string) => string | object | undefined;
   sesIdentityExists?: (region: string, identity: string) => boolean;
+  /** records each call made with an execution environment's credentials as a child span of the invocation running there */
+  tracer?: Tracer;
 }
 
 /** How a request's protocol reports credential errors: awsQuery (XML), AWS JSON (X-Amz-Target), or REST-JSON. */
@@ -55,7 +59,7 @@ function badSignature(d: Dialect, message: string): AwsError {
  */
 export function withIamCheck(service: Service, opts: IamGuardOptions): Service {
   const guarded: Service = Object.create(service) as Service;
-  guarded.handle = async (req: IncomingMessage, res: ServerResponse, route: RouteInfo, ctx: CallContext) => {
+  const check = async (req: IncomingMessage, res: ServerResponse, route: RouteInfo, ctx: CallContext, traced?: AwsCallSpan) => {
     const { iam } = opts;
     if (!iam.enforce) return service.handle(req, res, route, ctx);
     const standing = iam.standing(ctx.accessKeyId);
@@ -70,6 +74,8 @@ export function withIamCheck(service: Service, opts: IamGuardOptions): Service {
       if (standing.kind === "issued") {
         if (sessionTokenOf(req, route.query) !== standing.sessionToken) throw unrecognizedClient(dialect);
         const call = callOfRequest(service.name, route, body);
+        // the span reuses what IAM decoded: the body is parsed once
+        if (call) traced?.decoded(call);
         if (!call) {
           const principal = iam.principalFor(ctx.accessKeyId);
           throw new AwsError(
@@ -93,12 +99,20 @@ export function withIamCheck(service: Service, opts: IamGuardOptions): Service {
       return await service.handle(replayedRequest(req, body), res, route, ctx);
     } catch (err) {
       req.resume();
+      if (isAwsError(err)) traced?.failed(err.code);
       // REST-JSON clients (Lambda, SES v2) read the code from this header; the router's JSON error does not set it.
       if (isAwsError(err) && !res.headersSent && dialectOf(route) === "rest") res.setHeader("x-amzn-errortype", err.code);
       // SQS's JSON errors name the modelled shape and carry the query code beside it; the router's generic JSON error would not
       if (service.name !== "sqs" || !isAwsError(err) || res.headersSent) throw err;
       sendJsonError(res, ctx, new AwsError(shapeOf(err.code), err.message, err.statusCode, err.fault), { typePrefix: SQS_ERROR_TYPE_PREFIX, queryErrorCode: err.code });
     }
+  };
+  guarded.handle = (req: IncomingMessage, res: ServerResponse, route: RouteInfo, ctx: CallContext) => {
+    const invocation = opts.tracer?.invocationOf(ctx.accessKeyId);
+    if (!invocation) return check(req, res, route, ctx);
+    const traced = traceAwsCall(opts.tracer!, invocation, service.name, route, res);
+    ctx.trace = traced.span;
+    return check(req, res, route, ctx, traced);
   };
   return guarded;
 }

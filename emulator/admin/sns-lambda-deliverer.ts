@@ -41,7 +41,7 @@ export function snsLambdaDeliverer(lambda: FunctionRegistry, iam: PrincipalRegis
     if (iam.enforce && !lambda.allowsInvoke(fn, { service: "sns.amazonaws.com", sourceArn: delivery.subscription.topicArn, sourceAccount: iam.accountId })) {
       throw new Error(`the resource policy of ${fn} does not let sns.amazonaws.com invoke it from ${delivery.subscription.topicArn}; add an aws_lambda_permission with principal sns.amazonaws.com and source_arn = the topic`);
     }
-    const result = await lambda.invoke(fn, JSON.stringify(snsLambdaEvent(delivery)), { invocationType: "Event" });
+    const result = await lambda.invoke(fn, JSON.stringify(snsLambdaEvent(delivery)), { invocationType: "Event", trace: delivery.trace });
     if (result.statusCode >= 300) throw new Error(`Lambda answered ${result.statusCode} to the Event invocation of ${fn}`);
   };
 }

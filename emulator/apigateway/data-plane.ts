@@ -7,10 +7,13 @@ import { buildProxyEvent } from "./proxy-event.js";
 import type { RequestLog } from "./request-log.js";
 import { matchRoute } from "./route.js";
 import { Throttles } from "./throttle.js";
+import { traceOfRequest, xrayTraceHeader } from "../trace/http-trace.js";
+import type { Span, SpanContext } from "../trace/span.js";
+import type { Tracer } from "../trace/tracer.js";
 
 /** What the data plane needs of Lambda: the FunctionRegistry fits. */
 export interface LambdaInvoker {
-  invoke(functionArn: string, payload: string): Promise<{ payload: string; functionError?: string }>;
+  invoke(functionArn: string, payload: string, options?: { trace?: SpanContext }): Promise<{ payload: string; functionError?: string }>;
   allowsInvoke(functionArn: string, caller: { service: string; sourceArn?: string; sourceAccount?: string }): boolean;
 }
 
@@ -21,6 +24,8 @@ export interface DataPlaneOptions {
   accountId: string;
   /** where failures are reported, as API Gateway's execution logs would show them */
   onExecutionError?: (message: string) => void;
+  /** records a span per request (and passes its trace on to the function) */
+  tracer?: Tracer;
 }
 
 /** `/restapis/{id}/{stage}/_user_request_/{path}` or `/_aws/execute-api/{id}/{stage}/{path}`. */
@@ -95,6 +100,21 @@ export function createApiGatewayDataPlane(opts: DataPlaneOptions): Service {
       const target = parseInvokePath(route.path)!;
       const method = (req.method ?? "GET").toUpperCase();
       let status = 500;
+      let span: Span | undefined;
+      if (opts.tracer) {
+        const trace = traceOfRequest(req.headers);
+        span = opts.tracer.begin({
+          traceId: trace.traceId,
+          name: `${method} ${target.rest}`,
+          service: "apigateway",
+          operation: "request",
+          kind: "server",
+          attributes: { "http.method": method, "http.target": target.rest, "aws.apigateway.api_id": target.apiId, "aws.apigateway.stage": target.stage, "aws.request_id": requestId },
+        });
+        if (trace.callerSpanId) span.attributes["w3c.caller_span_id"] = trace.callerSpanId;
+        // As API Gateway with X-Ray tracing on answers: the caller learns the trace id of its request.
+        res.setHeader("X-Amzn-Trace-Id", xrayTraceHeader(span.traceId));
+      }
       try {
         const api = opts.model.state.apis[target.apiId];
         const stage = api?.stages[target.stage];
@@ -104,12 +124,17 @@ export function createApiGatewayDataPlane(opts: DataPlaneOptions): Service {
           return answer(res, requestId, 404, { message: "Not Found" });
         }
         const match = matchRoute(deployment.resources, method, target.rest);
+        if (span && match) {
+          span.name = `${method} ${match.resource.path}`;
+          span.attributes["http.route"] = match.resource.path;
+        }
         if (!match) {
           status = 403;
           return answer(res, requestId, 403, { message: "Missing Authentication Token" });
         }
         const keyValue = req.headers["x-api-key"];
         const admitted = typeof keyValue === "string" ? opts.model.planForKey(api.id, stage.name, keyValue) : undefined;
+        if (span) span.attributes["aws.apigateway.api_key_passed"] = !match.method.apiKeyRequired || admitted !== undefined;
         if (match.method.apiKeyRequired && !admitted) {
           status = 403;
           return answer(res, requestId, 403, { message: "Forbidden" });
@@ -117,6 +142,7 @@ export function createApiGatewayDataPlane(opts: DataPlaneOptions): Service {
         // Read per request: a throttle patched through UpdateStage applies to the next request.
         const limit = stageThrottle(stage, match.resource.path, match.method.httpMethod);
         const verdict = throttles.admit(match.method.apiKeyRequired ? admitted?.plan : undefined, admitted?.key.id, `${api.id}/${stage.name}/${limit?.key ?? ""}`, limit?.throttle);
+        if (span) span.attributes["aws.apigateway.throttle_passed"] = verdict === "ok";
         if (verdict !== "ok") {
           status = 429;
           return answer(res, requestId, 429, { message: verdict === "rate" ? "Too Many Requests" : "Limit Exceeded" });
@@ -156,8 +182,9 @@ export function createApiGatewayDataPlane(opts: DataPlaneOptions): Service {
           requestId,
           apiKey: admitted ? { id: admitted.key.id, value: admitted.key.value } : undefined,
           now: new Date(),
+          trace: span,
         });
-        const result = await lambda.invoke(fnArn, JSON.stringify(event));
+        const result = await lambda.invoke(fnArn, JSON.stringify(event), span && { trace: span });
         const parsed = result.functionError ? undefined : parseProxyResult(result.payload);
         if (!parsed) {
           opts.onExecutionError?.(
@@ -178,6 +205,11 @@ export function createApiGatewayDataPlane(opts: DataPlaneOptions): Service {
         res.writeHead(parsed.statusCode, headers);
         res.end(method === "HEAD" ? undefined : parsed.body);
       } finally {
+        if (span) {
+          span.attributes["http.status_code"] = status;
+          // A server span's 4xx is the caller's mistake, not a failure of the service (OpenTelemetry's HTTP conventions).
+          opts.tracer!.end(span, status >= 500 ? "error" : "ok");
+        }
         opts.log.add({ time: Date.now(), requestId, apiId: target.apiId, stage: target.stage, method, path: target.rest, status, ms: performance.now() - started });
       }
     },

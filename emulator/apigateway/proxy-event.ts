@@ -1,5 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import type { RouteMatch } from "./route.js";
+import { parseTraceparent, traceparentOf, xrayTraceId } from "../trace/ids.js";
+import type { SpanContext } from "../trace/span.js";
 
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
@@ -24,6 +26,8 @@ export interface ProxyEventInput {
   requestId: string;
   apiKey?: { id: string; value: string };
   now: Date;
+  /** the request's span: its trace reaches the function as traceparent and X-Amzn-Trace-Id */
+  trace?: SpanContext;
 }
 
 /** Single-value map (last value wins, as on AWS) and multi-value map, or null when empty. */
@@ -50,7 +54,18 @@ export function buildProxyEvent(input: ProxyEventInput): Record<string, unknown>
   if (!has("X-Forwarded-For")) pairs.push(["X-Forwarded-For", sourceIp]);
   if (!has("X-Forwarded-Proto")) pairs.push(["X-Forwarded-Proto", "http"]);
   if (!has("X-Forwarded-Port")) pairs.push(["X-Forwarded-Port", String(req.socket.localPort ?? 80)]);
-  if (!has("X-Amzn-Trace-Id")) pairs.push(["X-Amzn-Trace-Id", `Root=1-${Math.floor(input.now.getTime() / 1000).toString(16)}-${input.requestId.replace(/-/g, "").slice(0, 24)}`]);
+  if (input.trace) {
+    // The handlers carry `traceparent` into the events they publish; without a valid one from the
+    // caller they would start a trace of their own, so the request's trace is handed to them here.
+    const { traceId, spanId } = input.trace;
+    const tp = pairs.findIndex(([k]) => k.toLowerCase() === "traceparent");
+    if (tp < 0) pairs.push(["traceparent", traceparentOf(traceId, spanId)]);
+    else if (parseTraceparent(pairs[tp]![1])?.traceId !== traceId) pairs[tp] = [pairs[tp]![0], traceparentOf(traceId, spanId)];
+    const xray = `Root=${xrayTraceId(traceId)};Parent=${spanId};Sampled=1`;
+    const xi = pairs.findIndex(([k]) => k.toLowerCase() === "x-amzn-trace-id");
+    if (xi < 0) pairs.push(["X-Amzn-Trace-Id", xray]);
+    else pairs[xi] = [pairs[xi]![0], xray];
+  } else if (!has("X-Amzn-Trace-Id")) pairs.push(["X-Amzn-Trace-Id", `Root=1-${Math.floor(input.now.getTime() / 1000).toString(16)}-${input.requestId.replace(/-/g, "").slice(0, 24)}`]);
   const [headers, multiValueHeaders] = maps(pairs);
   const [queryStringParameters, multiValueQueryStringParameters] = maps([...input.query]);
   const method = (req.method ?? "GET").toUpperCase();

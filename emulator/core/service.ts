@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { RowState } from "./row-state.js";
+import type { SpanContext } from "../trace/span.js";
 
 /** What the router learned about a request before any service sees it. Never reads the body. */
 export interface RouteInfo {
@@ -25,6 +26,8 @@ export interface CallContext {
   baseUrl: string;
   /** access key id from the signature; the IAM evaluator maps function credentials to roles */
   accessKeyId?: string;
+  /** the span of this call when a function's invocation made it: what the call causes (SNS fan-out, SQS enqueue) joins its trace */
+  trace?: SpanContext;
 }
 
 /**
@@ -59,7 +62,7 @@ export interface SqsMessageInput {
 
 export interface SqsDelivery {
   /** enqueue into the queue with this ARN; throws AwsError("AWS.SimpleQueueService.NonExistentQueue") if missing */
-  deliver(queueArn: string, message: SqsMessageInput): void;
+  deliver(queueArn: string, message: SqsMessageInput, trace?: SpanContext): void;
   /** the queue's access policy document (JSON string) or undefined, for resource-policy checks */
   policyOf(queueArn: string): string | undefined;
 }

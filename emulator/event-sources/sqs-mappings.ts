@@ -3,6 +3,9 @@ import { AwsError } from "../core/aws-error.js";
 import type { SqsModel } from "../sqs/model.js";
 import type { ReceivedMessage } from "../sqs/queue.js";
 import { failedMessageIds, sqsRecord } from "./sqs-event.js";
+import { traceQueueWait } from "../trace/messaging.js";
+import { nowMs, type Span, type SpanContext } from "../trace/span.js";
+import type { Tracer } from "../trace/tracer.js";
 
 export interface MappingInput {
   functionArn: string;
@@ -39,7 +42,7 @@ export function mappingArn(m: Pick<Mapping, "functionArn" | "uuid">): string {
 }
 
 export interface MappingInvoker {
-  invoke(functionArn: string, payload: string): Promise<{ payload: string; functionError?: string }>;
+  invoke(functionArn: string, payload: string, options?: { trace?: SpanContext; traceLinks?: SpanContext[] }): Promise<{ payload: string; functionError?: string }>;
 }
 
 export interface SqsMappingsOptions {
@@ -48,6 +51,8 @@ export interface SqsMappingsOptions {
   region: string;
   /** a failed poll or invocation, for the cloud's log */
   onError?: (message: string) => void;
+  /** records each message's wait in the queue, the batching window and the invocation, in the trace of the request that sent the message */
+  tracer?: Tracer;
 }
 
 /**
@@ -162,10 +167,17 @@ export class SqsEventSourceMappings {
     for (let i = 0; i < POLLERS_PER_MAPPING; i++) void this.poll(m, abort.signal);
   }
 
-  private async collect(m: Mapping, signal: AbortSignal): Promise<ReceivedMessage[]> {
+  /** `receivedAt`, when given, gets the time each message of the batch was received (for its spans). */
+  private async collect(m: Mapping, signal: AbortSignal, receivedAt?: number[]): Promise<ReceivedMessage[]> {
     const batch: ReceivedMessage[] = [];
+    const stamp = () => {
+      if (!receivedAt) return;
+      const at = nowMs();
+      while (receivedAt.length < batch.length) receivedAt.push(at);
+    };
     // the first receive waits as long as needed; then the batching window may gather more
     batch.push(...(await this.opts.sqs.receiveByArn(m.eventSourceArn, { maxMessages: Math.min(10, m.batchSize), waitSeconds: 20, signal })));
+    stamp();
     if (batch.length === 0 || m.maximumBatchingWindowInSeconds === 0) return batch;
     const deadline = Date.now() + m.maximumBatchingWindowInSeconds * 1000;
     while (batch.length < m.batchSize && Date.now() < deadline && !signal.aborted) {
@@ -173,6 +185,7 @@ export class SqsEventSourceMappings {
       const more = await this.opts.sqs.receiveByArn(m.eventSourceArn, { maxMessages: Math.min(10, m.batchSize - batch.length), waitSeconds: wait, signal });
       if (more.length === 0) break;
       batch.push(...more);
+      stamp();
     }
     return batch;
   }
@@ -180,8 +193,9 @@ export class SqsEventSourceMappings {
   private async poll(m: Mapping, signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
       let batch: ReceivedMessage[];
+      const receivedAt: number[] | undefined = this.opts.tracer ? [] : undefined;
       try {
-        batch = await this.collect(m, signal);
+        batch = await this.collect(m, signal, receivedAt);
       } catch (e) {
         if (signal.aborted) return;
         this.opts.onError?.(`event source mapping ${m.uuid}: receive from ${m.eventSourceArn} failed: ${(e as Error).message}`);
@@ -193,8 +207,9 @@ export class SqsEventSourceMappings {
       if (!lambda) continue;
       const event = { Records: batch.map((r) => sqsRecord(r, m.eventSourceArn, this.opts.region)) };
       let failed: Set<string>;
+      const traced = this.opts.tracer && this.traceBatch(this.opts.tracer, m, batch, receivedAt!);
       try {
-        const result = await lambda.invoke(m.functionArn, JSON.stringify(event));
+        const result = await lambda.invoke(m.functionArn, JSON.stringify(event), traced && { trace: traced.parent, traceLinks: traced.links });
         failed = failedMessageIds(
           batch.map((r) => r.message.id),
           result,
@@ -208,6 +223,7 @@ export class SqsEventSourceMappings {
         m.lastProcessingResult = `PROBLEM: ${(e as Error).message}`;
         if (!signal.aborted) this.opts.onError?.(`event source mapping ${m.uuid}: invoking ${m.functionArn} failed: ${(e as Error).message}`);
       }
+      if (traced) this.traceOutcome(this.opts.tracer!, traced.spans, batch, failed);
       for (const r of batch) {
         if (failed.has(r.message.id)) continue;
         try {
@@ -217,5 +233,66 @@ export class SqsEventSourceMappings {
         }
       }
     }
+  }
+
+  /**
+   * Per message of a batch: its wait in the queue and, when the mapping has a
+   * batching window, the time it spent in the window. The invocation joins the
+   * trace of the first traced message and links the others (one invocation
+   * can have only one parent, as on AWS with X-Ray).
+   */
+  private traceBatch(tracer: Tracer, m: Mapping, batch: ReceivedMessage[], receivedAt: number[]): { parent?: SpanContext; links: SpanContext[]; spans: (Span | undefined)[] } {
+    const queue = m.eventSourceArn.slice(m.eventSourceArn.lastIndexOf(":") + 1);
+    const closedAt = nowMs();
+    const window = m.maximumBatchingWindowInSeconds;
+    const spans: (Span | undefined)[] = [];
+    let parent: SpanContext | undefined;
+    const links: SpanContext[] = [];
+    batch.forEach((r, i) => {
+      const at = receivedAt[i] ?? closedAt;
+      const wait = traceQueueWait(tracer, queue, { id: r.message.id, sentAt: r.message.sentAt, traceparent: r.message.attributes?.traceparent?.StringValue, receiveCount: r.receiveCount }, at);
+      let last = wait;
+      if (wait && window > 0) {
+        last = tracer.record({
+          parent: wait,
+          name: `Lambda batching window (${window} s, ${batch.length} of ${m.batchSize})`,
+          service: "lambda",
+          operation: "BatchingWindow",
+          kind: "consumer",
+          startTime: at,
+          endTime: closedAt,
+          attributes: { "aws.lambda.event_source_mapping": m.uuid, "movies.batch.size": batch.length, "movies.batch.window_s": window, "messaging.message.id": r.message.id },
+        });
+      }
+      spans.push(last);
+      if (!last) return;
+      if (!parent) parent = last;
+      else links.push(last);
+    });
+    return { parent, links, spans };
+  }
+
+  /** A message the function did not process goes back to the queue: its own span, which the redelivery's wait follows. */
+  private traceOutcome(tracer: Tracer, spans: (Span | undefined)[], batch: ReceivedMessage[], failed: Set<string>): void {
+    batch.forEach((r, i) => {
+      const span = spans[i];
+      if (!span) return;
+      if (!failed.has(r.message.id)) {
+        tracer.dequeued(r.message.id);
+        return;
+      }
+      const at = nowMs();
+      tracer.record({
+        parent: span,
+        name: `SQS message returned for retry (receive ${r.receiveCount})`,
+        service: "sqs",
+        operation: "ChangeMessageVisibility",
+        kind: "internal",
+        startTime: at,
+        endTime: at,
+        status: "error",
+        attributes: { "messaging.message.id": r.message.id, "messaging.aws_sqs.receive_count": r.receiveCount },
+      });
+    });
   }
 }

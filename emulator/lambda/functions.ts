@@ -27,6 +27,10 @@ import { SpareProcesses } from "./runtime/spare-processes.js";
 import { lambdaEnvironment, type FunctionCredentials } from "./runtime/lambda-environment.js";
 import type { LambdaErrorPayload } from "./runtime/worker-protocol.js";
 import { idleTimeoutMs } from "./runtime/idle-timeout.js";
+import type { InvocationInput } from "./runtime/execution-environment.js";
+import type { PoolInvocationResult } from "./runtime/function-pool.js";
+import type { SpanContext } from "../trace/span.js";
+import type { Tracer } from "../trace/tracer.js";
 
 export type InvocationType = "RequestResponse" | "Event" | "DryRun";
 
@@ -38,6 +42,10 @@ export interface InvokeOptions {
   qualifier?: string;
   /** base64 JSON, as X-Amz-Client-Context carries it */
   clientContext?: string;
+  /** the span that caused this invocation (an API request, a batch of SQS messages): the invocation's span is its child */
+  trace?: SpanContext;
+  /** other spans that caused it (the rest of an SQS batch) */
+  traceLinks?: SpanContext[];
 }
 
 export interface InvokeResult {
@@ -79,6 +87,8 @@ export interface FunctionRegistryOptions {
   spareWorkers?: boolean;
   /** folder of Node.js installs per major (node-22/, node-24/); default <MOVIES_HOME or ./.movies>/runtimes */
   runtimesDir?: string;
+  /** records a span per invocation and binds the environment's credentials to it while it runs */
+  tracer?: Tracer;
 }
 
 /**
@@ -426,11 +436,12 @@ export class FunctionRegistry {
     const invokedFunctionArn = functionArn(this.region, this.accountId, name, qualifier);
     if (invocationType === "DryRun") return { statusCode: 204, payload: "", requestId };
     if (invocationType === "Event") {
+      let attempts = 0;
       this.asyncInvoker.enqueue(name, requestId, event, {
         run: async (id, body) => {
           const current = this.functions.get(name);
           if (!current) throw new AwsError("ResourceNotFoundException", `Function not found: ${invokedFunctionArn}`, 404);
-          const result = await current.pool.invoke({ requestId: id, payload: body, invokedFunctionArn, clientContext });
+          const result = await this.runTraced(current, { requestId: id, payload: body, invokedFunctionArn, clientContext }, options, "Event", ++attempts);
           return { error: result.error };
         },
         settings: () => {
@@ -441,7 +452,7 @@ export class FunctionRegistry {
       });
       return { statusCode: 202, payload: "", requestId };
     }
-    const result = await record.pool.invoke({ requestId, payload: event, invokedFunctionArn, clientContext });
+    const result = await this.runTraced(record, { requestId, payload: event, invokedFunctionArn, clientContext }, options, "RequestResponse", 1);
     let responsePayload: string;
     let error: LambdaErrorPayload | undefined = result.error;
     if (error) {
@@ -464,6 +475,52 @@ export class FunctionRegistry {
       executedVersion: "$LATEST",
       requestId,
     };
+  }
+
+  /**
+   * Runs an invocation in the function's pool; with a tracer, as a span
+   * (cold or warm, init and run time, error) that the calls made with the
+   * environment's credentials join while it runs.
+   */
+  private async runTraced(record: FunctionRecord, input: InvocationInput, cause: Pick<InvokeOptions, "trace" | "traceLinks">, invocationType: InvocationType, attempt: number): Promise<PoolInvocationResult> {
+    const tracer = this.options.tracer;
+    if (!tracer) return record.pool.invoke(input);
+    const name = record.config.FunctionName;
+    const span = tracer.begin({
+      parent: cause.trace,
+      links: cause.traceLinks,
+      name,
+      service: "lambda",
+      operation: "Invoke",
+      kind: "server",
+      attributes: { "movies.function": name, "faas.name": name, "faas.invocation_id": input.requestId, "faas.invoke_type": invocationType, "cloud.resource_id": record.config.FunctionArn },
+    });
+    if (attempt > 1) {
+      span.name = `${name} (retry ${attempt - 1})`;
+      span.attributes["movies.attempt"] = attempt;
+    }
+    let key: string | undefined;
+    try {
+      const result = await record.pool.invoke(input, (accessKeyId, cold) => {
+        span.attributes["faas.coldstart"] = cold;
+        key = accessKeyId;
+        if (key) tracer.bind(key, span);
+      });
+      if (result.initDurationMs !== undefined) span.attributes["movies.init_ms"] = round3(result.initDurationMs);
+      span.attributes["movies.run_ms"] = round3(result.durationMs);
+      if (result.error) {
+        span.attributes["movies.error_type"] = result.error.errorType ?? "Error";
+        span.attributes["movies.error_message"] = String(result.error.errorMessage ?? "").slice(0, 300);
+      }
+      tracer.end(span, result.error ? "error" : "ok");
+      return result;
+    } catch (err) {
+      span.attributes["aws.error.code"] = err instanceof AwsError ? err.code : "ServiceException";
+      tracer.end(span, "error");
+      throw err;
+    } finally {
+      if (key) tracer.unbind(key, span);
+    }
   }
 
   /** Starts one environment of the function ahead of need (provisioned-concurrency style); resolves when it is ready. */
@@ -617,4 +674,8 @@ export class FunctionRegistry {
   private snapshotConfig(record: FunctionRecord): FunctionConfiguration {
     return structuredClone(record.config);
   }
+}
+
+function round3(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
 }

@@ -1,5 +1,6 @@
 import type { SqsDelivery, SqsMessageInput } from "../core/service.js";
 import type { Notification, NotificationFields } from "./envelope.js";
+import type { SpanContext } from "../trace/span.js";
 
 /** What a deliverer needs to know about the subscription it delivers to. */
 export interface SubscriptionTarget {
@@ -18,6 +19,8 @@ export interface Delivery {
   fields(): NotificationFields;
   /** the JSON notification envelope as SNS writes it into SQS */
   envelope(): string;
+  /** the fan-out span of this delivery, when the publish was traced: what the endpoint does joins it */
+  trace?: SpanContext;
 }
 
 /**
@@ -61,5 +64,5 @@ export function sqsMessageFor(delivery: Delivery): SqsMessageInput {
 }
 
 export function sqsDeliverer(sqs: SqsDelivery): Deliverer {
-  return (delivery) => sqs.deliver(delivery.subscription.endpoint, sqsMessageFor(delivery));
+  return (delivery) => sqs.deliver(delivery.subscription.endpoint, sqsMessageFor(delivery), delivery.trace);
 }

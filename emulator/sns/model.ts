@@ -1,3 +1,5 @@
+import type { Span, SpanContext } from "../trace/span.js";
+import type { Tracer } from "../trace/tracer.js";
 import { expectArray, expectObject, expectString, expectStringMap } from "../core/shape.js";
 import { randomUUID } from "node:crypto";
 import { invalidParameter, topicNotFound, subscriptionNotFound } from "./errors.js";
@@ -46,6 +48,8 @@ export interface SnsModelOptions {
   deliverers?: Record<string, Deliverer>;
   guard?: DeliveryGuard;
   onDeliveryFailure?: (failure: DeliveryFailure) => void;
+  /** records a fan-out span per delivery of a traced publish */
+  tracer?: Tracer;
 }
 
 export class SnsModel {
@@ -224,7 +228,7 @@ export class SnsModel {
   // ---- publishing ----
 
   /** Fans one message out to every subscription whose filter policy matches; returns the MessageId. */
-  publish(topicArn: string, input: PublishInput, baseUrl: string): string {
+  publish(topicArn: string, input: PublishInput, baseUrl: string, trace?: SpanContext): string {
     const topic = this.topic(topicArn);
     const messageId = randomUUID();
     const timestamp = new Date().toISOString();
@@ -248,6 +252,7 @@ export class SnsModel {
         subscription: { arn, topicArn, protocol: sub.protocol, endpoint: sub.endpoint, rawMessageDelivery: sub.attributes.RawMessageDelivery === "true" },
         fields: signed,
         envelope: () => formatEnvelope(signed()),
+        trace,
       };
       this.deliver(sub, delivery);
     }
@@ -263,13 +268,42 @@ export class SnsModel {
       return;
     }
     const deliverer = this.deliverers.get(sub.protocol);
+    const span = this.fanOutSpan(delivery);
     try {
       if (!deliverer) throw new Error(`no deliverer for protocol ${sub.protocol}`);
       const pending = deliverer(delivery);
-      if (pending) pending.catch((err: unknown) => this.failed(sub, delivery, err));
+      if (!pending) this.opts.tracer?.end(span!);
+      else {
+        pending.then(
+          () => span && this.opts.tracer!.end(span),
+          (err: unknown) => {
+            if (span) this.opts.tracer!.end(span, "error");
+            this.failed(sub, delivery, err);
+          },
+        );
+      }
     } catch (err) {
+      if (span) this.opts.tracer!.end(span, "error");
       this.failed(sub, delivery, err);
     }
+  }
+
+  /** A PRODUCER span per delivery of a traced publish; the delivery carries it on to the endpoint. */
+  private fanOutSpan(delivery: Delivery): Span | undefined {
+    const tracer = this.opts.tracer;
+    if (!tracer || !delivery.trace) return undefined;
+    const { protocol, endpoint, arn } = delivery.subscription;
+    const target = endpoint.slice(endpoint.lastIndexOf(":") + 1);
+    const span = tracer.begin({
+      parent: delivery.trace,
+      name: `SNS fan-out to ${protocol} ${target}`,
+      service: "sns",
+      operation: "Deliver",
+      kind: "producer",
+      attributes: { "messaging.system": "aws_sns", "messaging.message.id": delivery.notification.messageId, "aws.sns.subscription_arn": arn, "aws.sns.protocol": protocol, "aws.sns.endpoint": endpoint },
+    });
+    delivery.trace = span;
+    return span;
   }
 
   /** A failed delivery goes to the subscription's dead-letter queue when it has one, else it is dropped. */
@@ -283,10 +317,15 @@ export class SnsModel {
     const redrive = sub.attributes.RedrivePolicy;
     if (redrive) {
       const dlq = (JSON.parse(redrive) as { deadLetterTargetArn: string }).deadLetterTargetArn;
+      const span =
+        delivery.trace &&
+        this.opts.tracer?.begin({ parent: delivery.trace, name: `SNS dead-letter to ${dlq.slice(dlq.lastIndexOf(":") + 1)}`, service: "sns", operation: "DeadLetter", kind: "producer", attributes: { "aws.sqs.queue_arn": dlq, "movies.failure": failure.reason.slice(0, 300) } });
       try {
-        this.opts.sqs.deliver(dlq, sqsMessageFor(delivery));
+        this.opts.sqs.deliver(dlq, sqsMessageFor(delivery), span);
+        if (span) this.opts.tracer!.end(span);
         failure.deadLetterTargetArn = dlq;
       } catch (dlqErr) {
+        if (span) this.opts.tracer!.end(span, "error");
         failure.reason += `; dead-letter queue ${dlq} also failed: ${dlqErr instanceof Error ? dlqErr.message : String(dlqErr)}`;
       }
     }

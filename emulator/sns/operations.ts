@@ -183,6 +183,7 @@ export function publish(model: SnsModel, ctx: CallContext, input: PublishInput):
     arn,
     { message: input.Message!, subject: input.Subject, messageStructure: input.MessageStructure, attributes: input.MessageAttributes },
     ctx.baseUrl,
+    ctx.trace,
   );
   return { MessageId: messageId };
 }
@@ -231,6 +232,7 @@ export function publishBatch(model: SnsModel, ctx: CallContext, input: PublishBa
       arn,
       { message: e.Message!, subject: e.Subject, messageStructure: e.MessageStructure, attributes: e.MessageAttributes },
       ctx.baseUrl,
+      ctx.trace,
     );
     out.Successful.push({ Id: e.Id, MessageId: messageId });
   }

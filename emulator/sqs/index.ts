@@ -1,3 +1,5 @@
+import { traceEnqueue } from "../trace/messaging.js";
+import type { Tracer } from "../trace/tracer.js";
 import type { Service, SqsDelivery } from "../core/service.js";
 import { nonExistentQueue } from "./errors.js";
 import { SqsModel } from "./model.js";
@@ -14,18 +16,19 @@ export interface Sqs {
   model: SqsModel;
 }
 
-export function createSqs(opts: { accountId: string }): Sqs {
+export function createSqs(opts: { accountId: string; tracer?: Tracer }): Sqs {
   const model = new SqsModel(opts.accountId);
   const delivery: SqsDelivery = {
-    deliver(queueArn, message) {
+    deliver(queueArn, message, trace) {
       const queue = model.queueByArn(queueArn);
       if (!queue) throw nonExistentQueue();
-      queue.send({
+      const sent = queue.send({
         body: message.body,
         attributes: message.messageAttributes,
         delaySeconds: message.delaySeconds,
         senderId: opts.accountId,
       });
+      if (trace && opts.tracer) traceEnqueue(opts.tracer, trace, queue.name, sent.id);
     },
     policyOf(queueArn) {
       return model.queueByArn(queueArn)?.settings.raw.Policy;

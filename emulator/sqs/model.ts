@@ -42,6 +42,13 @@ export class SqsModel {
     this.changes?.purged(queue);
   }
 
+  /** hears each message moved to a dead-letter queue (the tracer records it) */
+  onDeadLetter?: (from: Queue, message: SqsMessage, to: Queue) => void;
+
+  deadLettered(from: Queue, message: SqsMessage, to: Queue): void {
+    this.onDeadLetter?.(from, message, to);
+  }
+
   /** Every queue of every region, keyed by `<region>/<name>`. */
   everyQueue(): ReadonlyMap<string, Queue> {
     return this.queues;

@@ -93,6 +93,8 @@ export interface DeadLetterRouter {
   messageChanged?(queue: Queue, messageId: string): void;
   /** every message of the queue was removed */
   purged?(queue: Queue): void;
+  /** a message exceeded maxReceiveCount and moved to `to` */
+  deadLettered?(from: Queue, message: SqsMessage, to: Queue): void;
 }
 
 interface Waiter {
@@ -304,6 +306,7 @@ export class Queue {
         if (dlq && dlq !== this && !dlq.deleted) {
           this.forget(msg);
           dlq.adopt(msg, this.arn);
+          this.deadLetters.deadLettered?.(this, msg, dlq);
           continue;
         }
       }

@@ -36,8 +36,12 @@ export interface PoolInvocationResult {
   logStreamName: string;
 }
 
+/** Told which environment runs an invocation, right before it starts: its access key (when it has credentials) and whether it just started. */
+export type OnRun = (accessKeyId: string | undefined, cold: boolean) => void;
+
 interface Waiter {
   input: InvocationInput;
+  onRun?: OnRun;
   resolve: (r: PoolInvocationResult) => void;
   reject: (e: unknown) => void;
 }
@@ -61,6 +65,8 @@ export interface PoolStats {
 export class FunctionPool {
   private readonly environments = new Set<ExecutionEnvironment>();
   private readonly collectors = new WeakMap<ExecutionEnvironment, { lines?: string[] }>();
+  /** each environment's access key: the tracer attributes the AWS calls made with it to the invocation it runs */
+  private readonly keys = new WeakMap<ExecutionEnvironment, string>();
   private readonly queue: Waiter[] = [];
   /** environments started ahead of any invocation, still initializing */
   private readonly prewarming = new Set<ExecutionEnvironment>();
@@ -88,7 +94,7 @@ export class FunctionPool {
     this.pump();
   }
 
-  invoke(input: InvocationInput): Promise<PoolInvocationResult> {
+  invoke(input: InvocationInput, onRun?: OnRun): Promise<PoolInvocationResult> {
     if (this.closed) return Promise.reject(new AwsError("ResourceNotFoundException", `Function not found: ${this.spec.functionName}`, 404));
     return new Promise<PoolInvocationResult>((resolve, reject) => {
       // Reserved concurrency 0 stops the function: every call is throttled, none waits.
@@ -96,7 +102,7 @@ export class FunctionPool {
         reject(new AwsError("TooManyRequestsException", "Rate Exceeded.", 429));
         return;
       }
-      this.queue.push({ input, resolve, reject });
+      this.queue.push({ input, resolve, reject, onRun });
       this.pump();
     });
   }
@@ -180,6 +186,8 @@ export class FunctionPool {
       this.options.sink(line);
     }, this.options.host);
     this.collectors.set(env, holder);
+    const key = session?.variables.AWS_ACCESS_KEY_ID;
+    if (key) this.keys.set(env, key);
     this.environments.add(env);
     this.started++;
     env.onDeath(() => {
@@ -223,6 +231,7 @@ export class FunctionPool {
         }
       }
       env.log(startLine(requestId, spec.functionVersion), requestId);
+      waiter.onRun?.(this.keys.get(env), cold);
       const outcome = await env.invoke(waiter.input);
       env.log(endLine(requestId), requestId);
       env.log(

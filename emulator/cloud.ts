@@ -138,7 +138,7 @@ export async function startCloud(opts: CloudOptions): Promise<Cloud> {
     onError,
   });
   const system: System = { apigateway: apigateway.model, requestLog, mappings, stacks: admin.stacks };
-  const consoleUi = createConsole({ region, accountId, cloudUrl, sqs: sqs.model, sns: sns.model, ses: ses.model, lambda, logs: lambda.logs, requestLog, stacks: admin.stacks, changes: [(l) => traces.subscribe(() => l("traces"))] });
+  const consoleUi = createConsole({ region, accountId, cloudUrl, sqs: sqs.model, sns: sns.model, ses: ses.model, lambda, logs: lambda.logs, requestLog, stacks: admin.stacks, traces });
   const closeSystem = async () => {
     mappings.close();
     admin.close();

@@ -198,19 +198,27 @@ describe.skipIf(!hasChromium)("the console in headless Chromium", { timeout: 120
     expect(await page.locator("h1").innerText()).toBe(`Queue ${queueName(outputs.queue_url!)}`);
   });
 
-  it("shows the create request's trace as a waterfall", async () => {
-    const list = await fetch(`${cloudUrl}/_movies/traces?limit=50`);
-    if (list.status === 404) {
-      console.log("console-browser.test.ts: no trace store in this cloud yet (/_movies/traces answers 404); waterfall not checked");
-      return;
-    }
+  it("shows the create request's trace as a waterfall, linked from the request and from its email", async () => {
     await open("/traces", "POST /movies");
-    await page.getByRole("link", { name: "POST /movies" }).first().click();
+    await shot("traces");
+    await open("/api", "Recent requests");
+    const row = page.locator("main table tr", { hasText: "POST" }).filter({ hasText: "201" }).first();
+    await row.getByRole("link", { name: "waterfall" }).click();
     await page.locator("ol.waterfall").waitFor();
     const text = await page.locator("ol.waterfall").innerText();
-    expect(text).toContain("create-movie");
-    expect(text).toMatch(/dynamodb/i);
+    expect(text).toMatch(/apigateway\s+POST \/movies/);
+    expect(text).toMatch(/lambda\s+create-movie/);
+    expect(text).toMatch(/dynamodb\s+DynamoDB.PutItem/);
+    // The email path joins the request's trace.
+    expect(text).toMatch(/ses\s+SES.SendEmail/);
+    expect(await page.locator("ol.waterfall .bar").count()).toBe(await page.locator("ol.waterfall li").count());
     await shot("trace");
+    const traceUrl = page.url();
+
+    await open("/mailbox", "New Movie Added: Heat");
+    await page.locator("article.mail", { hasText: "New Movie Added: Heat" }).getByRole("link", { name: "The trace that sent this email" }).click();
+    await page.locator("ol.waterfall").waitFor();
+    expect(page.url()).toBe(traceUrl);
   });
 
   it("refuses the console's actions cross-origin or without its token, and changes nothing", async () => {

@@ -17,6 +17,7 @@ import { overview } from "./overview.js";
 import { BASE, sendAsset, sendEmailHtml, sendPage } from "./page.js";
 import { listQueues, peek, redrive, requireQueue } from "./queues.js";
 import { Tables } from "./tables.js";
+import { TraceLinks, type TraceFeed } from "./trace-links.js";
 import { listTopics } from "./topics.js";
 
 export { BASE as CONSOLE_PATH } from "./page.js";
@@ -32,8 +33,8 @@ export interface ConsoleOptions {
   logs: LogStore;
   requestLog: RequestLog;
   stacks: StackStore;
-  /** more change feeds for live pages (the trace store's) */
-  changes?: ChangeSource[];
+  /** the trace store: live pages hear of new spans, requests and emails link to their traces */
+  traces?: TraceFeed;
 }
 
 export interface Console {
@@ -57,8 +58,9 @@ export function createConsole(opts: ConsoleOptions): Console {
   const changes: ChangeSource[] = [
     (l) => opts.requestLog.subscribe(() => l("api")),
     (l) => opts.logs.subscribe(undefined, () => l("logs")),
-    ...(opts.changes ?? []),
+    ...(opts.traces ? [(l: (kind: string) => void) => opts.traces!.subscribe(() => l("traces"))] : []),
   ];
+  const links = opts.traces && new TraceLinks(opts.traces);
 
   const read = async (res: ServerResponse, route: RouteInfo, req: IncomingMessage, parts: string[]): Promise<void> => {
     const [what, name, sub] = parts;
@@ -92,12 +94,12 @@ export function createConsole(opts: ConsoleOptions): Console {
         if (!name) return sendJson(res, 200, { functions: listFunctions(opts.lambda) });
         return sendJson(res, 200, functionDetail(opts.lambda, opts.logs, name));
       case "api":
-        return sendJson(res, 200, { requests: opts.requestLog.since(0).slice(-PAGE_MAX).reverse() });
+        return sendJson(res, 200, { requests: opts.requestLog.since(0).slice(-PAGE_MAX).reverse().map((r) => ({ ...r, ...links?.request(r.requestId) })) });
       case "denials":
         return sendJson(res, 200, { denials: denials(opts.lambda, opts.logs) });
       case "mail":
         if (name && sub === "html") return sendEmailHtml(res, opts.ses, name);
-        return sendJson(res, 200, { messages: opts.ses.messages().slice().reverse() });
+        return sendJson(res, 200, { messages: opts.ses.messages().slice().reverse().map((m) => ({ ...m, traceId: links?.email(m.Timestamp) })) });
       default:
         throw new ConsoleError(404, `no console endpoint GET ${route.path}`);
     }
@@ -157,7 +159,10 @@ export function createConsole(opts: ConsoleOptions): Console {
         throw err;
       }
     },
-    close: async () => tables.close(),
+    close: async () => {
+      links?.close();
+      tables.close();
+    },
   };
   return { service, token: guard.token };
 }

@@ -10,7 +10,8 @@ interface ApiRequest {
   status: number;
   ms: number;
   traceId?: string;
-  apiKeyId?: string;
+  keyPassed?: boolean;
+  throttlePassed?: boolean;
 }
 interface Overview {
   apiUrl: string | null;
@@ -66,8 +67,8 @@ export function apiView(): View {
       replace(
         list,
         table(
-          ["Time", "Method", "Path", "Status", "Latency", "Key", "Trace"],
-          requests.slice(0, 200).map((r) => [time(r.time), r.method, h("code", {}, r.path), statusCell(r.status), `${r.ms.toFixed(1)} ms`, r.apiKeyId ?? "", r.traceId ? h("a", { href: `${BASE}/traces/${r.traceId}` }, "waterfall") : ""]),
+          ["Time", "Method", "Path", "Status", "Latency", "Key", "Throttle", "Trace"],
+          requests.slice(0, 200).map((r) => [time(r.time), r.method, h("code", {}, r.path), statusCell(r.status), `${r.ms.toFixed(1)} ms`, r.keyPassed === undefined ? "" : r.keyPassed ? "ok" : h("span", { class: "bad" }, "missing or invalid"), r.throttlePassed === undefined ? "" : r.throttlePassed ? "ok" : h("span", { class: "warn" }, "throttled"), r.traceId ? h("a", { href: `${BASE}/traces/${r.traceId}` }, "waterfall") : ""]),
           requests.length ? `${requests.length} requests, newest first` : "No requests yet",
         ),
       );

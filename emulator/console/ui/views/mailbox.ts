@@ -10,6 +10,7 @@ interface Email {
   Body?: { text_part: string | null; html_part: string | null };
   RawData?: string;
   Timestamp: string;
+  traceId?: string;
 }
 
 /** An email as its recipient sees it: HTML in a sandboxed frame (no scripts, no network), else the text. */
@@ -24,7 +25,7 @@ function render(m: Email): HTMLElement {
     h("h2", {}, m.Subject ?? "(no subject)"),
     h("dl", {}, h("dt", {}, "From"), h("dd", {}, m.Source), h("dt", {}, "To"), h("dd", {}, [...m.Destination.ToAddresses, ...m.Destination.CcAddresses].join(", ")), h("dt", {}, "Sent"), h("dd", {}, new Date(m.Timestamp).toLocaleString())),
     body,
-    h("p", {}, h("a", { href: `${BASE}/traces` }, "Traces of the requests that caused emails")),
+    h("p", {}, m.traceId ? h("a", { href: `${BASE}/traces/${m.traceId}` }, "The trace that sent this email") : h("a", { href: `${BASE}/traces` }, "Traces")),
   );
 }
 

@@ -4,6 +4,7 @@ import type { FunctionRegistry } from "../lambda/functions.js";
 import type { LogStore } from "../lambda/logs/log-store.js";
 import type { SesModel } from "../ses/model.js";
 import type { SqsModel } from "../sqs/model.js";
+import { denials } from "./denials.js";
 import { invocations } from "./functions.js";
 import { summarize, type QueueSummary } from "./queues.js";
 import type { Tables } from "./tables.js";
@@ -52,6 +53,8 @@ export async function overview(deps: OverviewDeps, region: string) {
   };
   const table = text(outputs.table_name);
   const requests = deps.requestLog.since(0);
+  const denied = new Map<string, number>();
+  for (const d of denials(deps.lambda, deps.logs, Number.MAX_SAFE_INTEGER)) denied.set(d.function, (denied.get(d.function) ?? 0) + 1);
   return {
     stack: stackName ?? null,
     apiUrl: text(outputs.api_url) ?? null,
@@ -65,7 +68,7 @@ export async function overview(deps: OverviewDeps, region: string) {
     functions: Object.entries(fns).map(([role, name]) => {
       const exists = deps.lambda.has(name);
       const runs = exists ? invocations(deps.logs.query({ functionName: name }), Number.MAX_SAFE_INTEGER) : [];
-      return { role, name, exists, invocations: runs.length, errors: runs.filter((r) => r.error).length };
+      return { role, name, exists, invocations: runs.length, errors: runs.filter((r) => r.error).length, denied: denied.get(name) ?? 0 };
     }),
   };
 }

@@ -17,7 +17,7 @@ interface Overview {
   dlq: QueueSummary | null;
   requests: { total: number; errors: number; throttled: number };
   emails: number;
-  functions: { role: string; name: string; invocations: number; errors: number }[];
+  functions: { role: string; name: string; invocations: number; errors: number; denied: number }[];
 }
 
 const SVG = "http://www.w3.org/2000/svg";
@@ -41,6 +41,9 @@ function arrow(x1: number, y1: number, x2: number, y2: number): SVGElement {
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
+/** A function's line on the picture: invocations, failures, and IAM denials (which also mark the box). */
+const runs = (f: Overview["functions"][number]) => `${plural(f.invocations, "invocation")}${f.errors ? `, ${f.errors} failed` : ""}${f.denied ? `, ${f.denied} denied` : ""}`;
+
 function picture(o: Overview): SVGElement {
   const svg = s("svg", { viewBox: "0 0 1210 430", role: "img", "aria-label": "The deployed system and its live counts", class: "picture" });
   svg.append(s("defs", {}, s("marker", { id: "arrow", viewBox: "0 0 10 10", refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: "auto-start-reverse" }, s("path", { d: "M0,0 L10,5 L0,10 z", class: "arrowhead" }))));
@@ -50,7 +53,7 @@ function picture(o: Overview): SVGElement {
   svg.append(box(20, 150, 190, "API Gateway", `${plural(req.total, "request")}${req.errors ? `, ${req.errors} 5xx` : ""}${req.throttled ? `, ${req.throttled} throttled` : ""}`, `${BASE}/api`, "api"));
   crud.forEach((f, i) => {
     const y = 20 + i * 62;
-    svg.append(arrow(210, 176, 280, y + 26), box(280, y, 210, f.role, `${plural(f.invocations, "invocation")}${f.errors ? `, ${f.errors} failed` : ""}`, `${BASE}/functions/${encodeURIComponent(f.name)}`, "fn", f.errors > 0));
+    svg.append(arrow(210, 176, 280, y + 26), box(280, y, 210, f.role, runs(f), f.denied ? `${BASE}/denials` : `${BASE}/functions/${encodeURIComponent(f.name)}`, "fn", f.errors > 0 || f.denied > 0));
     svg.append(arrow(490, y + 26, 560, 100));
     if (f.role !== "get-movie" && f.role !== "list-movies") svg.append(arrow(490, y + 26, 560, 280));
   });
@@ -66,7 +69,7 @@ function picture(o: Overview): SVGElement {
     svg.append(arrow(900, 306, 900, 350), box(790, 350, 220, `DLQ ${o.dlq.name}`, `depth ${o.dlq.visible + o.dlq.inFlight}`, `${BASE}/queues/${encodeURIComponent(o.dlq.name)}`, "queue", o.dlq.visible + o.dlq.inFlight > 0));
   }
   if (email) {
-    svg.append(arrow(1010, 280, 1030, 176), box(1030, 150, 170, "email-notification", `${plural(email.invocations, "invocation")}${email.errors ? `, ${email.errors} failed` : ""}`, `${BASE}/functions/${encodeURIComponent(email.name)}`, "fn", email.errors > 0));
+    svg.append(arrow(1010, 280, 1030, 176), box(1030, 150, 170, "email-notification", runs(email), email.denied ? `${BASE}/denials` : `${BASE}/functions/${encodeURIComponent(email.name)}`, "fn", email.errors > 0 || email.denied > 0));
     svg.append(arrow(1115, 150, 1115, 100), box(1030, 48, 170, "SES", plural(o.emails, "email"), `${BASE}/mailbox`, "ses"));
   }
   return svg;

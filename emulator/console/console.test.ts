@@ -1,6 +1,7 @@
 import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { BatchWriteCommand, DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageBatchCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { CreateTopicCommand, SNSClient, SubscribeCommand } from "@aws-sdk/client-sns";
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startCloud, type Cloud } from "../cloud.js";
@@ -119,6 +120,20 @@ describe("the console's server side", () => {
     const tables = (await (await fetch(api("tables"))).json()) as { tables: { name: string; items: number }[] };
     expect(tables.tables.find((t) => t.name === "Big")?.items).toBe(10_000);
   }, 120_000);
+
+  it("lists topics with their subscriptions' filter policies", async () => {
+    const sns = new SNSClient(localClientConfig(cloud.url));
+    try {
+      const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: "orders-events" }));
+      await sns.send(new SubscribeCommand({ TopicArn, Protocol: "sqs", Endpoint: `arn:aws:sqs:us-east-1:${cloud.accountId}:orders`, Attributes: { FilterPolicy: '{"type":["OrderPlaced"]}', RawMessageDelivery: "true" } }));
+    } finally {
+      sns.destroy();
+    }
+    const { topics } = (await (await fetch(api("topics"))).json()) as { topics: { name: string; subscriptions: Record<string, unknown>[] }[] };
+    expect(topics.find((t) => t.name === "orders-events")!.subscriptions).toEqual([
+      expect.objectContaining({ protocol: "sqs", endpoint: `arn:aws:sqs:us-east-1:${cloud.accountId}:orders`, filterPolicy: '{"type":["OrderPlaced"]}', filterPolicyScope: "MessageAttributes", rawMessageDelivery: true }),
+    ]);
+  });
 
   it("answers unknown views and bad input with clear errors", async () => {
     expect((await fetch(api("queues/missing"))).status).toBe(404);

@@ -54,11 +54,12 @@ export function queueView(name: string): View {
   const result = h("p", { role: "status" });
   const list = h("div", {});
   const pager = h("div", { class: "pager" });
-  const act = (label: string, path: string, confirmText: string, done: (r: Record<string, unknown>) => string) =>
+  const act = (label: string, path: string, confirmText: string, done: (r: Record<string, unknown>) => string, danger = false) =>
     h(
       "button",
       {
         type: "button",
+        class: danger ? "danger" : undefined,
         onclick: () => {
           if (!confirm(confirmText)) return;
           void post<Record<string, unknown>>(`queues/${enc(name)}/${path}`).then(
@@ -84,7 +85,7 @@ export function queueView(name: string): View {
     replace(
       actions,
       q.deadLetterSources.length ? act("Redrive to source", "redrive", `Move every waiting message of ${name} back to ${q.deadLetterSources.join(", ")}?`, (r) => `Moved ${r.moved} messages to ${(r.to as string[]).join(", ") || "their source"}.`) : null,
-      act("Purge", "purge", `Delete every message in ${name}? This cannot be undone.`, (r) => `Purged ${r.purged} messages.`),
+      act("Purge", "purge", `Delete every message in ${name}? This cannot be undone.`, (r) => `Purged ${r.purged} messages.`, true),
     );
     const page = await get<{ total: number; messages: Peeked[] }>(`queues/${enc(name)}?offset=${offset}&limit=${PAGE}`);
     replace(

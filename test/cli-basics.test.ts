@@ -72,6 +72,7 @@ describe("nothing running, nothing deployed: exit 3 with the command that fixes 
     [["logs"], /nothing is deployed/, /movies deploy/],
     [["deploy", "--hotswap"], /nothing is deployed/, /movies deploy/],
     [["emails"], /embedded cloud is not running/, /movies up/],
+    [["console"], /embedded cloud is not running/, /movies up/],
   ])("%j", async (args, message, fix) => {
     const r = await movies(args, env);
     expect(r.exitCode).toBe(3);

@@ -32,6 +32,8 @@ export interface SpawnCloudOptions {
   stateDir?: string;
   /** `--iam strict` / `--no-iam`, passed on to the cloud */
   iam?: IamMode;
+  /** `--otlp-endpoint`, passed on to the cloud */
+  otlpEndpoint?: string;
 }
 
 /** Starts `bin/cloud.mjs` (the cloud from its cached bundle) detached, logging to cloud.log in the records folder, and waits until it answers. */
@@ -42,6 +44,7 @@ export async function spawnCloud(opts: SpawnCloudOptions): Promise<CloudRecord> 
   const args = [join(opts.root, "bin", "cloud.mjs"), "--port", String(opts.port), "--host", opts.host];
   if (opts.stateDir) args.push("--state-dir", opts.stateDir);
   args.push(...iamModeArgs(opts.iam));
+  if (opts.otlpEndpoint) args.push("--otlp-endpoint", opts.otlpEndpoint);
   const child = spawn(process.execPath, args, { cwd: opts.root, detached: true, stdio: ["ignore", log, log], env: process.env });
   let alive = true;
   child.once("exit", () => (alive = false));

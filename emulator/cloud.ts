@@ -34,6 +34,7 @@ import { createTraceAdminService } from "./trace/admin-service.js";
 import { TraceStore, traceLimitFromEnv } from "./trace/store.js";
 import { Tracer } from "./trace/tracer.js";
 import { traceDeadLetter } from "./trace/messaging.js";
+import { OtlpExporter } from "./trace/otlp-exporter.js";
 
 export interface CloudOptions {
   /** 0 picks a free port */
@@ -62,6 +63,8 @@ export interface CloudOptions {
   retention?: Partial<Retention>;
   /** how many recent traces are kept (default 500, or MOVIES_TRACE_LIMIT) */
   traceLimit?: number;
+  /** an OpenTelemetry collector's OTLP/HTTP base URL: finished spans are sent to `<url>/v1/traces` (default MOVIES_OTLP_ENDPOINT) */
+  otlpEndpoint?: string;
 }
 
 /** The compute side's models: functions' triggers, the REST API in front, applied stacks. */
@@ -113,6 +116,9 @@ export async function startCloud(opts: CloudOptions): Promise<Cloud> {
   const keep = retention(opts.retention);
   const traces = new TraceStore(opts.traceLimit ?? traceLimitFromEnv());
   const tracer = new Tracer(traces);
+  const otlpEndpoint = opts.otlpEndpoint ?? (process.env.MOVIES_OTLP_ENDPOINT || undefined);
+  const exporter = otlpEndpoint ? new OtlpExporter({ endpoint: otlpEndpoint, onError: (e) => onError(notice(e.message)) }) : undefined;
+  if (exporter) traces.subscribe((span) => exporter.offer(span));
   const lambda = new FunctionRegistry({ accountId, region, stateDir, endpointUrl: cloudUrl, identity: functionIdentity(iam), logs: new LogStore(keep.logEventsPerFunction), tracer });
   const dynamodb = await createDynamoDb({ stateDir, onError, ttlSweepMs: opts.ttlSweepMs, accountId, region });
   const sqs = createSqs({ accountId, tracer });
@@ -162,7 +168,7 @@ export async function startCloud(opts: CloudOptions): Promise<Cloud> {
     apigateway.dataPlane,
     guard(apigateway.controlPlane),
     guard(logs.service),
-    createTraceAdminService(traces),
+    createTraceAdminService(traces, exporter),
     consoleUi.service,
     admin.service,
   ];
@@ -228,6 +234,7 @@ export async function startCloud(opts: CloudOptions): Promise<Cloud> {
       // Services end their long polls first, so open requests can finish.
       const results = await Promise.allSettled(services.map((s) => s.close?.()));
       store?.close();
+      await exporter?.close();
       server.closeAllConnections();
       await closed;
       for (const r of results) if (r.status === "rejected") onError(r.reason);

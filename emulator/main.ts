@@ -36,10 +36,12 @@ const program = new Command()
   .option("--mailbox-limit <n>", "sent emails kept in the mailbox, oldest dropped first (default 5000; also MOVIES_CLOUD_MAILBOX_LIMIT)", parseCount)
   .option("--log-events-per-function <n>", "log events kept per function (default 10000; also MOVIES_CLOUD_LOG_EVENTS_PER_FUNCTION)", parseCount)
   .option("--api-request-limit <n>", "API requests kept for the dashboard (default 1000; also MOVIES_CLOUD_API_REQUEST_LIMIT)", parseCount)
+  .option("--trace-limit <n>", "recent traces kept for /_movies/traces (default 500; also MOVIES_TRACE_LIMIT)", parseCount)
+  .option("--otlp-endpoint <url>", "send spans to this OpenTelemetry collector over OTLP/HTTP JSON (<url>/v1/traces); also MOVIES_OTLP_ENDPOINT")
   .parse();
 
 const opts = program.opts<{ port: number; host: string; stateDir?: string; accountId: string; iam?: IamMode; allowOrigin?: string[]; allowHost?: string[];
-  mailboxLimit?: number; logEventsPerFunction?: number; apiRequestLimit?: number;
+  mailboxLimit?: number; logEventsPerFunction?: number; apiRequestLimit?: number; traceLimit?: number; otlpEndpoint?: string;
 }>();
 
 async function main(): Promise<void> {
@@ -52,6 +54,8 @@ async function main(): Promise<void> {
     allowedOrigins: opts.allowOrigin,
     allowedHosts: opts.allowHost,
     retention: { mailboxMessages: opts.mailboxLimit, logEventsPerFunction: opts.logEventsPerFunction, apiRequests: opts.apiRequestLimit },
+    traceLimit: opts.traceLimit,
+    otlpEndpoint: opts.otlpEndpoint,
     onError: (err) => console.error("movies cloud:", err instanceof Error ? (err.stack ?? err.message) : err),
   });
   const res = await fetch(`${cloud.url}/_movies/health`);

@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { join } from "node:path";
 import { reportCloudErrors, type CloudErrorRow } from "../dev/cloud-errors.js";
 import { usageError } from "../errors.js";
-import { iamFlag } from "./up-down.js";
+import { iamFlag, otlpFlag } from "./up-down.js";
 import { clearCloudRecord, clearDeployment, writeCloudRecord } from "../records.js";
 import { runCommand } from "../run.js";
 import { onStopSignal } from "../signals.js";
@@ -16,11 +16,13 @@ export function registerDev(program: Command): void {
     .option("--state-dir <dir>", "keep the cloud's state in this folder")
     .option("--iam <mode>", 'access keys the cloud did not issue: "root" (default) or "strict" (refused; the root key is "test")')
     .option("--no-iam", "do not check calls made by functions against their roles")
-    .action((flags: { port: string; stateDir?: string; iam?: string | false }, cmd: Command) =>
+    .option("--otlp-endpoint <url>", "send the cloud's spans to this OpenTelemetry collector over OTLP/HTTP (e.g. http://127.0.0.1:4318); also MOVIES_OTLP_ENDPOINT")
+    .action((flags: { port: string; stateDir?: string; iam?: string | false; otlpEndpoint?: string }, cmd: Command) =>
       runCommand(cmd, async (ctx) => {
         const port = Number(flags.port);
         if (!Number.isInteger(port) || port < 0 || port > 65535) throw usageError(`--port must be a port number, got "${flags.port}"`);
         const iam = iamFlag(flags.iam);
+        const otlpEndpoint = otlpFlag(flags.otlpEndpoint);
         const { io } = ctx;
         const { requireFreePort } = await import("../port-check.js");
         await requireFreePort("127.0.0.1", port, "dev");
@@ -71,7 +73,7 @@ export function registerDev(program: Command): void {
           if (state.errors.length > 50) state.errors.shift();
           redraw();
         });
-        const cloud = await startCloud({ port, host: "127.0.0.1", stateDir: flags.stateDir, onError, iam }).catch((e: unknown) => {
+        const cloud = await startCloud({ port, host: "127.0.0.1", stateDir: flags.stateDir, onError, iam, otlpEndpoint }).catch((e: unknown) => {
           unmount();
           throw e;
         });

@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import { cloudHealthy, identifyCloud, spawnCloud, stopProcess } from "../cloud-process.js";
 import { reportCloudErrors } from "../dev/cloud-errors.js";
 import { parseIamMode, type IamMode } from "../../emulator/iam/iam-mode.js";
+import { tracesUrl } from "../../emulator/trace/otlp-exporter.js";
 import { CliError, EXIT, usageError } from "../errors.js";
 import { clearCloudRecord, clearDeployment, readCloudRecord, writeCloudRecord } from "../records.js";
 import { runCommand } from "../run.js";
@@ -15,6 +16,7 @@ interface UpFlags {
   foreground?: boolean;
   json?: boolean;
   iam?: string | false;
+  otlpEndpoint?: string;
 }
 
 /** `--iam <mode>` / `--no-iam` as the cloud takes them. */
@@ -25,6 +27,17 @@ export function iamFlag(value: string | false | undefined): IamMode | undefined 
   } catch (e) {
     throw usageError((e as Error).message);
   }
+}
+
+/** `--otlp-endpoint <url>`, checked before anything starts. */
+export function otlpFlag(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  try {
+    tracesUrl(value);
+  } catch (e) {
+    throw usageError(`--otlp-endpoint: ${(e as Error).message}`);
+  }
+  return value;
 }
 
 function parsePort(value: string): number {
@@ -44,10 +57,12 @@ export function registerUpDown(program: Command): void {
     .option("--json", "print the cloud record as JSON")
     .option("--iam <mode>", 'access keys the cloud did not issue: "root" (default) or "strict" (refused; the root key is "test")')
     .option("--no-iam", "do not check calls made by functions against their roles")
+    .option("--otlp-endpoint <url>", "send the cloud's spans to this OpenTelemetry collector over OTLP/HTTP (e.g. http://127.0.0.1:4318); also MOVIES_OTLP_ENDPOINT")
     .action((flags: UpFlags, cmd: Command) =>
       runCommand(cmd, async ({ io, settings }) => {
         const port = parsePort(flags.port);
         const iam = iamFlag(flags.iam);
+        const otlpEndpoint = otlpFlag(flags.otlpEndpoint);
         const stateDir = flags.stateDir ? resolve(flags.stateDir) : undefined;
         const existing = readCloudRecord(settings.root);
         if (existing && (await cloudHealthy(existing.url))) {
@@ -61,7 +76,7 @@ export function registerUpDown(program: Command): void {
         if (flags.foreground) {
           const { startCloud } = await import("../../emulator/cloud.js");
           const onError = reportCloudErrors(settings.root, (row) => io.warn(`cloud error: ${row.message}`));
-          const cloud = await startCloud({ port, host: flags.host, stateDir, onError, iam });
+          const cloud = await startCloud({ port, host: flags.host, stateDir, onError, iam, otlpEndpoint });
           writeCloudRecord(settings.root, { url: cloud.url, host: flags.host, port: cloud.port, pid: process.pid, stateDir, startedAt: new Date().toISOString() });
           io.line(`movies cloud ready at ${cloud.url}`);
           await new Promise<void>((done) => {
@@ -78,7 +93,7 @@ export function registerUpDown(program: Command): void {
         }
         if (port === 0) throw usageError("--port 0 (any free port) works only with --foreground", "pick a port, e.g. `movies up --port 4567`");
         const started = Date.now();
-        const rec = await spawnCloud({ root: settings.root, host: flags.host, port, stateDir, iam });
+        const rec = await spawnCloud({ root: settings.root, host: flags.host, port, stateDir, iam, otlpEndpoint });
         writeCloudRecord(settings.root, rec);
         if (flags.json) io.data(rec);
         else io.line(`movies cloud ready at ${rec.url} (pid ${rec.pid}, ${Date.now() - started} ms)`);

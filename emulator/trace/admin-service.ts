@@ -2,6 +2,7 @@ import type { ServerResponse } from "node:http";
 import type { RouteInfo, Service } from "../core/service.js";
 import { normalTraceId } from "./http-trace.js";
 import type { TraceStore } from "./store.js";
+import type { OtlpExporter } from "./otlp-exporter.js";
 
 const TRACE_PATH = /^\/_movies\/traces\/([^/]+)\/?$/;
 const MAX_LIST = 1000;
@@ -17,7 +18,7 @@ function send(res: ServerResponse, status: number, body: unknown): void {
  * `GET /_movies/traces/{traceId}` and `GET /_movies/traces/latest` (the newest
  * trace that began at API Gateway): the trace contract's admin endpoints.
  */
-export function createTraceAdminService(store: TraceStore): Service {
+export function createTraceAdminService(store: TraceStore, exporter?: OtlpExporter): Service {
   return {
     name: "traces",
     claims: (route: RouteInfo) => route.path === "/_movies/traces" || route.path.startsWith("/_movies/traces/"),
@@ -51,6 +52,6 @@ export function createTraceAdminService(store: TraceStore): Service {
       }
       send(res, 200, trace);
     },
-    status: () => store.stats(),
+    status: () => ({ ...store.stats(), ...(exporter && { otlp: exporter.stats() }) }),
   };
 }

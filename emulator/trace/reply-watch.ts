@@ -31,13 +31,15 @@ export function watchReply(res: ServerResponse, done: (status: number, errorCode
         code = (JSON_TYPE.exec(text) ?? XML_CODE.exec(text))?.[1];
       }
     }
-    return (end as (...a: unknown[]) => ServerResponse).apply(this, args);
+    const out = (end as (...a: unknown[]) => ServerResponse).apply(this, args);
+    finish();
+    return out;
   } as ServerResponse["end"];
   const finish = () => {
     if (called) return;
     called = true;
     done(res.statusCode, res.statusCode >= 400 ? (code ?? headerCode(res)) : undefined);
   };
-  res.once("finish", finish);
+  // a reply that never reaches end() (the connection dropped) still ends its span
   res.once("close", finish);
 }

@@ -43,7 +43,8 @@ export class Tracer {
       service: init.service,
       operation: init.operation,
       startTime: init.startTime ?? nowMs(),
-      durationMs: 0,
+      // negative while open: end() knows a span it already stored without a second structure
+      durationMs: -1,
       status: "ok",
       attributes: init.attributes ?? {},
       kind: init.kind,
@@ -54,8 +55,7 @@ export class Tracer {
 
   /** Finishes a span (once; later calls do nothing) and stores it. */
   end(span: Span, status?: "ok" | "error", endTime = nowMs()): void {
-    if (ENDED.has(span)) return;
-    ENDED.add(span);
+    if (span.durationMs >= 0) return;
     if (status) span.status = status;
     span.durationMs = Math.max(0, endTime - span.startTime);
     this.store.add(span);
@@ -107,6 +107,3 @@ export class Tracer {
     this.messages.delete(messageId);
   }
 }
-
-/** Spans already handed to the store; a WeakSet so nothing is added to the span itself. */
-const ENDED = new WeakSet<Span>();

@@ -72,19 +72,21 @@ export function traceView(traceId: string): View {
     live: ["traces"],
     async refresh() {
       const { spans } = await get<{ spans: Span[] }>(`/_movies/traces/${encodeURIComponent(traceId)}`);
+      // A span still under way has a negative duration: it is drawn up to the latest end seen.
       const t0 = Math.min(...spans.map((s) => s.startTime));
-      const end = Math.max(...spans.map((s) => s.startTime + s.durationMs));
+      const end = Math.max(...spans.map((s) => s.startTime + Math.max(s.durationMs, 0)));
       const total = Math.max(end - t0, 0.001);
       const rows = ordered(spans).map(({ span: s, depth }) => {
         const left = ((s.startTime - t0) / total) * 100;
-        const width = Math.max((s.durationMs / total) * 100, 0.3);
+        const open = s.durationMs < 0;
+        const width = Math.max(((open ? end - s.startTime : s.durationMs) / total) * 100, 0.3);
         const code = s.attributes["aws.error.code"];
         return h(
           "li",
           { class: `span ${s.service}${s.status === "error" ? " failed" : ""}` },
           h("span", { class: "label", "data-depth": depth }, h("span", { class: "svc" }, s.service), ` ${s.name}`, s.status === "error" ? h("span", { class: "bad" }, ` ✗ ${code ?? "error"}`) : null),
           h("span", { class: "track", "aria-hidden": "true" }, h("span", { class: "bar", "data-left": left.toFixed(2), "data-width": width.toFixed(2) })),
-          h("span", { class: "ms" }, `${s.durationMs.toFixed(2)} ms`),
+          h("span", { class: "ms" }, open ? "under way" : `${s.durationMs.toFixed(2)} ms`),
         );
       });
       replace(el, h("p", { class: "lede" }, `${spans.length} spans, ${total.toFixed(1)} ms, started ${time(t0)}`), h("ol", { class: "waterfall", "aria-label": "Spans" }, rows));

@@ -135,6 +135,23 @@ describe("the console's server side", () => {
     ]);
   });
 
+  it("tells open pages what changed over server-sent events, a burst as one event", async () => {
+    const abort = new AbortController();
+    const res = await fetch(api("events"), { signal: abort.signal });
+    expect(res.headers.get("content-type")).toContain("text/event-stream");
+    const reader = res.body!.getReader();
+    let text = "";
+    const read = async (until: RegExp) => {
+      while (!until.test(text)) text += new TextDecoder().decode((await reader.read()).value);
+    };
+    await read(/retry: \d+/);
+    for (let i = 0; i < 100; i++) cloud.system.requestLog.add({ time: Date.now(), requestId: `r${i}`, apiId: "a", stage: "live", method: "GET", path: "/movies", status: 200, ms: 1 });
+    await read(/event: change\ndata: .*\n\n/);
+    expect(text.match(/event: change/g)).toHaveLength(1);
+    expect(JSON.parse(/data: (.*)/.exec(text)![1]!)).toEqual(["api"]);
+    abort.abort();
+  });
+
   it("answers unknown views and bad input with clear errors", async () => {
     expect((await fetch(api("queues/missing"))).status).toBe(404);
     expect((await fetch(api("queues/big?offset=-1"))).status).toBe(400);

@@ -1,3 +1,5 @@
+import { GetRolePolicyCommand, IAMClient, ListRolePoliciesCommand, PutRolePolicyCommand } from "@aws-sdk/client-iam";
+import { GetFunctionConfigurationCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -233,6 +235,37 @@ describe.skipIf(!hasChromium)("the console in headless Chromium", { timeout: 120
     await page.locator("article.mail", { hasText: "New Movie Added: Heat" }).getByRole("link", { name: "The trace that sent this email" }).click();
     await page.locator("ol.waterfall").waitFor();
     expect(page.url()).toBe(traceUrl);
+  });
+
+  it("shows an IAM denial where it happened: the function on the picture, the missing permission and the role", async () => {
+    const creds = { region: "us-east-1", endpoint: cloudUrl, credentials: { accessKeyId: "test", secretAccessKey: "test" } };
+    const lambda = new LambdaClient(creds);
+    const iam = new IAMClient(creds);
+    try {
+      const roleName = (await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: fnName("get-movie") }))).Role!.split("/").pop()!;
+      const policyName = (await iam.send(new ListRolePoliciesCommand({ RoleName: roleName }))).PolicyNames![0]!;
+      const original = decodeURIComponent((await iam.send(new GetRolePolicyCommand({ RoleName: roleName, PolicyName: policyName }))).PolicyDocument!);
+      // The role keeps its logs permissions and loses DynamoDB.
+      const statements = (JSON.parse(original) as { Statement: { Action: string | string[] }[] }).Statement.filter((st) => ![st.Action].flat().some((a) => a.startsWith("dynamodb:")));
+      await iam.send(new PutRolePolicyCommand({ RoleName: roleName, PolicyName: policyName, PolicyDocument: JSON.stringify({ Version: "2012-10-17", Statement: statements }) }));
+      try {
+        const r = await movies(["call", "get", "3"], env);
+        expect(r.exitCode).not.toBe(0);
+        await open("/denials", "dynamodb:GetItem");
+        const row = await page.locator("main table tbody tr").first().innerText();
+        expect(row).toContain(fnName("get-movie"));
+        expect(row).toContain(roleName);
+        expect(row).toContain(`table/${outputs.table_name}`);
+        await shot("denials");
+        await open("/", "API Gateway");
+        expect(await page.locator("svg.picture a.warn").first().getAttribute("aria-label")).toMatch(/^get-movie: .*1 denied/);
+      } finally {
+        await iam.send(new PutRolePolicyCommand({ RoleName: roleName, PolicyName: policyName, PolicyDocument: original }));
+      }
+    } finally {
+      lambda.destroy();
+      iam.destroy();
+    }
   });
 
   it("refuses the console's actions cross-origin or without its token, and changes nothing", async () => {

@@ -35,7 +35,8 @@ export function denials(registry: FunctionRegistry, logs: LogStore, limit = 200)
       const key = `${e.requestId ?? e.timestamp}|${m[2]}|${m[3]}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      const line = e.message.slice(Math.max(0, m.index), m.index + 400).split("\n")[0]!.replace(/["\\]+$/, "");
+      // The message ends where the log line's JSON string or text line does (AWS's wording has no double quote).
+      const line = e.message.slice(m.index, m.index + 600).split(/["\n\\]/)[0]!;
       out.push({ time: e.timestamp, function: name, ...(e.requestId && { requestId: e.requestId }), role: roleOf(m[1]!), action: m[2]!, resource: m[3]!.replace(/[",}\\]+$/, ""), message: line });
     }
   }

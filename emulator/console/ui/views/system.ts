@@ -45,7 +45,7 @@ const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? o
 const runs = (f: Overview["functions"][number]) => `${plural(f.invocations, "invocation")}${f.errors ? `, ${f.errors} failed` : ""}${f.denied ? `, ${f.denied} denied` : ""}`;
 
 function picture(o: Overview): SVGElement {
-  const svg = s("svg", { viewBox: "0 0 1210 430", role: "img", "aria-label": "The deployed system and its live counts", class: "picture" });
+  const svg = s("svg", { viewBox: "0 0 1245 430", role: "img", "aria-label": "The deployed system and its live counts", class: "picture" });
   svg.append(s("defs", {}, s("marker", { id: "arrow", viewBox: "0 0 10 10", refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: "auto-start-reverse" }, s("path", { d: "M0,0 L10,5 L0,10 z", class: "arrowhead" }))));
   const crud = o.functions.filter((f) => f.role !== "email-notification");
   const email = o.functions.find((f) => f.role === "email-notification");
@@ -57,20 +57,20 @@ function picture(o: Overview): SVGElement {
     svg.append(arrow(490, y + 26, 560, 100));
     if (f.role !== "get-movie" && f.role !== "list-movies") svg.append(arrow(490, y + 26, 560, 280));
   });
-  if (o.table) svg.append(box(560, 74, 200, `DynamoDB ${o.table.name}`, o.table.items === null ? "items: ?" : plural(o.table.items, "item"), `${BASE}/tables/${encodeURIComponent(o.table.name)}`, "table"));
+  if (o.table) svg.append(box(560, 74, 230, `DynamoDB ${o.table.name}`, o.table.items === null ? "items: ?" : plural(o.table.items, "item"), `${BASE}/tables/${encodeURIComponent(o.table.name)}`, "table"));
   if (o.topicArn) {
     const topic = o.topicArn.slice(o.topicArn.lastIndexOf(":") + 1);
-    svg.append(box(560, 254, 200, `SNS ${topic}`, "fan-out", `${BASE}/topics/${encodeURIComponent(topic)}`, "topic"));
+    svg.append(box(560, 254, 230, `SNS ${topic}`, "fan-out", `${BASE}/topics/${encodeURIComponent(topic)}`, "topic"));
   }
   if (o.queue) {
-    svg.append(arrow(760, 280, 790, 280), box(790, 254, 220, `SQS ${o.queue.name}`, `${o.queue.visible} waiting, ${o.queue.inFlight} in flight`, `${BASE}/queues/${encodeURIComponent(o.queue.name)}`, "queue"));
+    svg.append(arrow(790, 280, 815, 280), box(815, 254, 225, `SQS ${o.queue.name}`, `${o.queue.visible} waiting, ${o.queue.inFlight} in flight`, `${BASE}/queues/${encodeURIComponent(o.queue.name)}`, "queue"));
   }
   if (o.dlq) {
-    svg.append(arrow(900, 306, 900, 350), box(790, 350, 220, `DLQ ${o.dlq.name}`, `depth ${o.dlq.visible + o.dlq.inFlight}`, `${BASE}/queues/${encodeURIComponent(o.dlq.name)}`, "queue", o.dlq.visible + o.dlq.inFlight > 0));
+    svg.append(arrow(927, 306, 927, 350), box(815, 350, 225, `DLQ ${o.dlq.name}`, `depth ${o.dlq.visible + o.dlq.inFlight}`, `${BASE}/queues/${encodeURIComponent(o.dlq.name)}`, "queue", o.dlq.visible + o.dlq.inFlight > 0));
   }
   if (email) {
-    svg.append(arrow(1010, 280, 1030, 176), box(1030, 150, 170, "email-notification", runs(email), email.denied ? `${BASE}/denials` : `${BASE}/functions/${encodeURIComponent(email.name)}`, "fn", email.errors > 0 || email.denied > 0));
-    svg.append(arrow(1115, 150, 1115, 100), box(1030, 48, 170, "SES", plural(o.emails, "email"), `${BASE}/mailbox`, "ses"));
+    svg.append(arrow(1040, 280, 1060, 176), box(1060, 150, 175, "email-notification", runs(email), email.denied ? `${BASE}/denials` : `${BASE}/functions/${encodeURIComponent(email.name)}`, "fn", email.errors > 0 || email.denied > 0));
+    svg.append(arrow(1147, 150, 1147, 100), box(1060, 48, 175, "SES", plural(o.emails, "email"), `${BASE}/mailbox`, "ses"));
   }
   return svg;
 }

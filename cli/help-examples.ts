@@ -29,6 +29,7 @@ export const EXAMPLES: Record<string, string[]> = {
   emails: ["movies emails", "movies emails --follow"],
   logs: ["movies logs", "movies logs get-movie --since 1h", "movies logs --follow | grep ERROR"],
   trace: ["movies trace --last                 # the latest request as a waterfall", "movies trace                        # recent traces: request, total time, spans, errors", "movies trace 4bf92f3577b34da6a3ce929d0e0e4736 --json | jq '.spans[].name'", "movies trace --last --otlp trace.json   # open it in Jaeger", "movies trace --last --target aws     # from X-Ray"],
+  console: ["movies console                     # prints the URL, opens it in a browser on a desktop", "movies console mailbox --no-open", "movies console queues/movie-updates-dlq"],
   dev: ["movies dev", "movies dev --port 4567 --state-dir .movies/dev"],
   doctor: ["movies doctor", "movies doctor --target aws --json"],
   completion: ["movies completion bash > ~/.local/share/bash-completion/completions/movies", "source <(movies completion bash)         # or this line in ~/.bashrc", "movies completion zsh > \"${fpath[1]}/_movies\"", "movies completion fish > ~/.config/fish/completions/movies.fish"],

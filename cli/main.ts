@@ -3,6 +3,7 @@ import { registerCall } from "./commands/call.js";
 import { registerDeploy } from "./commands/deploy.js";
 import { registerDev } from "./commands/dev.js";
 import { registerDoctor } from "./commands/doctor.js";
+import { registerConsole } from "./commands/console.js";
 import { registerEmails } from "./commands/emails.js";
 import { registerLogs } from "./commands/logs.js";
 import { registerSeed } from "./commands/seed.js";
@@ -44,6 +45,7 @@ export function buildProgram(): Command {
   registerLogs(program);
   registerTrace(program);
   registerDev(program);
+  registerConsole(program);
   registerDoctor(program);
   registerCompletion(program);
   addExamples(program);

@@ -15,6 +15,7 @@ import { createSqs, type SqsModel } from "./sqs/index.js";
 import { createSts } from "./sts/index.js";
 import { withIamCheck } from "./admin/iam-guard.js";
 import { createAdmin } from "./admin/index.js";
+import { createConsole } from "./console/index.js";
 import { snsLambdaDeliverer } from "./admin/sns-lambda-deliverer.js";
 import type { StackStore } from "./admin/stack-store.js";
 import { createApiGateway } from "./apigateway/index.js";
@@ -145,6 +146,7 @@ export async function startCloud(opts: CloudOptions): Promise<Cloud> {
     onError,
   });
   const system: System = { apigateway: apigateway.model, requestLog, mappings, stacks: admin.stacks };
+  const consoleUi = createConsole({ region, accountId, cloudUrl, sqs: sqs.model, sns: sns.model, ses: ses.model, lambda, logs: lambda.logs, requestLog, stacks: admin.stacks, traces });
   const closeSystem = async () => {
     mappings.close();
     admin.close();
@@ -169,6 +171,7 @@ export async function startCloud(opts: CloudOptions): Promise<Cloud> {
     guard(apigateway.controlPlane),
     guard(logs.service),
     createTraceAdminService(traces, exporter),
+    consoleUi.service,
     admin.service,
   ];
 

@@ -7,7 +7,7 @@ import { freePort } from "./support/free-port.js";
 
 // The real binary as a subprocess, with nothing running and nothing deployed.
 
-const COMMANDS = ["up", "down", "status", "deploy", "destroy", "seed", "call", "tail-events", "emails", "logs", "dev", "doctor", "completion"];
+const COMMANDS = ["up", "down", "status", "deploy", "destroy", "seed", "call", "tail-events", "emails", "logs", "dev", "console", "doctor", "completion"];
 let home: string;
 let env: Record<string, string | undefined>;
 
@@ -72,6 +72,7 @@ describe("nothing running, nothing deployed: exit 3 with the command that fixes 
     [["logs"], /nothing is deployed/, /movies deploy/],
     [["deploy", "--hotswap"], /nothing is deployed/, /movies deploy/],
     [["emails"], /embedded cloud is not running/, /movies up/],
+    [["console"], /embedded cloud is not running/, /movies up/],
   ])("%j", async (args, message, fix) => {
     const r = await movies(args, env);
     expect(r.exitCode).toBe(3);

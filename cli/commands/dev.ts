@@ -6,6 +6,7 @@ import { iamFlag, otlpFlag } from "./up-down.js";
 import { clearCloudRecord, clearDeployment, writeCloudRecord } from "../records.js";
 import { runCommand } from "../run.js";
 import { onStopSignal } from "../signals.js";
+import { consoleUrl } from "../console-url.js";
 
 export function registerDev(program: Command): void {
   program
@@ -117,7 +118,7 @@ export function registerDev(program: Command): void {
           state.status = "deployed and seeded; ready";
           state.busy = false;
           redraw();
-          if (!io.interactive) io.line(`movies dev: cloud ${cloud.url}, api ${state.apiUrl}`);
+          if (!io.interactive) io.line(`movies dev: cloud ${cloud.url}, api ${state.apiUrl}, console ${consoleUrl(cloud.url)}`);
           const keep = <T,>(list: T[], item: T) => {
             list.push(item);
             if (list.length > 50) list.shift();

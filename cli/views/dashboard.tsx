@@ -2,6 +2,7 @@ import { Box, Text } from "ink";
 import type { Trace, TraceSummary } from "../trace/span.js";
 import { Spinner } from "./spinner.js";
 import { TracesPanel } from "./traces-panel.js";
+import { consoleUrl } from "../console-url.js";
 
 export interface RequestRow {
   time: number;
@@ -74,6 +75,11 @@ export function Dashboard({ cloudUrl, apiUrl, status, errors = [], busy = false,
       <Text>
         <Text bold>movies dev</Text> <Text color="gray">cloud</Text> {cloudUrl || "starting…"} <Text color="gray">api</Text> {apiUrl || "not deployed yet"}
       </Text>
+      {cloudUrl ? (
+        <Text>
+          <Text color="gray">console</Text> {consoleUrl(cloudUrl)}
+        </Text>
+      ) : null}
       <Text color="gray">
         {busy ? <Spinner /> : null}
         {busy ? " " : ""}

@@ -129,6 +129,11 @@ interface Sample {
   emails: number;
   /** items in all DynamoDB tables: stored data, which may grow (one idempotency record per email), not a leak */
   items: number;
+  /** the cloud's own view of its memory (GET /_movies/memory): V8 heap used and committed, memory outside the heap (Buffers), anonymous resident pages */
+  heapUsedMb: number;
+  heapTotalMb: number;
+  externalMb: number;
+  rssAnonMb: number;
   /** messages in each SQS queue (visible + in flight): stored data too, and a backlog when consumers fall behind */
   queued: string;
 }
@@ -142,6 +147,12 @@ const template = structuredClone(stack.template);
 template.resource.aws_api_gateway_method_settings.live_stage_throttling.settings = { throttling_rate_limit: 100000, throttling_burst_limit: 100000 };
 // The usage plan's key limits (10 requests/s, 1,000 a day) would turn most writes into 429s.
 const plan = template.resource.aws_api_gateway_usage_plan.movies_api_usage_plan;
+// Every email leaves an idempotency record that lives IDEMPOTENCY_EXPIRES_AFTER_SECONDS (an hour by
+// default) before the table's TTL deletes it, so that table holds (emails/s x expiry) records in steady
+// state: real data, growing for the whole first hour of a sustained load. A shorter expiry lets the
+// soak reach that steady state in its warm-up, so what it judges is memory at constant stored data.
+const email = template.resource.aws_lambda_function.email_notification_function;
+email.environment.variables.IDEMPOTENCY_EXPIRES_AFTER_SECONDS = process.env.SOAK_IDEMPOTENCY_EXPIRY ?? "120";
 plan.throttle_settings = { burst_limit: 100000, rate_limit: 100000 };
 plan.quota_settings = { ...plan.quota_settings, limit: 100_000_000 };
 
@@ -228,6 +239,7 @@ try {
     const helpers = rest.filter((p) => !isEnvironment(p)).map(rssKb);
     const items = await countItems().catch(() => -1);
     const queued = await queueDepths().catch(() => "?");
+    const memory = await call("GET", `${cloudUrl}/_movies/memory`).then((r) => JSON.parse(r.body) as Record<string, number>, () => ({}) as Record<string, number>);
     const mailbox = await call("GET", `${cloudUrl}/_aws/ses`).then((r) => (JSON.parse(r.body) as { messages: unknown[] }).messages.length, () => -1);
     samples.push({
       second: Math.round((performance.now() - started) / 1000),
@@ -240,6 +252,10 @@ try {
       requests,
       emails: mailbox,
       items,
+      heapUsedMb: memory.heapUsedMb ?? -1,
+      heapTotalMb: memory.heapTotalMb ?? -1,
+      externalMb: memory.externalMb ?? -1,
+      rssAnonMb: memory.rssAnonMb ?? -1,
       queued,
     });
   };
@@ -295,11 +311,11 @@ const range = (xs: number[]) => `${Math.min(...xs)}-${Math.max(...xs)}`;
 const measured = samples.filter((s) => s.environments > 0);
 
 const lines = [
-  `Soak: ${SECONDS} s of GET and POST load, ${IN_FLIGHT} in flight. Retention bounds: ${Object.keys(bounds).length ? Object.entries(bounds).map(([k, v]) => `${k}=${v}`).join(", ") : "the cloud's defaults"}.`,
+  `Soak: ${SECONDS} s of GET and POST load, ${IN_FLIGHT} in flight. Retention bounds: ${Object.keys(bounds).length ? Object.entries(bounds).map(([k, v]) => `${k}=${v}`).join(", ") : "the cloud's defaults"}; idempotency records expire after ${email.environment.variables.IDEMPOTENCY_EXPIRES_AFTER_SECONDS} s.`,
   "",
-  "| s | cloud RSS (MB) | environments | environments RSS (MB) | per environment min-max (MB) | helpers RSS (MB) | requests done | emails in mailbox | DynamoDB items | SQS messages |",
-  "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
-  ...samples.map((s) => `| ${s.second} | ${s.cloudMb} | ${s.environments} | ${s.environmentsMb} | ${s.environmentMinMb}-${s.environmentMaxMb} | ${s.helpersMb} | ${s.requests} | ${s.emails} | ${s.items} | ${s.queued} |`),
+  "| s | cloud RSS (MB) | cloud heap used / committed (MB) | cloud external (MB) | cloud anonymous RSS (MB) | environments | environments RSS (MB) | per environment min-max (MB) | helpers RSS (MB) | requests done | emails in mailbox | DynamoDB items | SQS messages |",
+  "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+  ...samples.map((s) => `| ${s.second} | ${s.cloudMb} | ${s.heapUsedMb} / ${s.heapTotalMb} | ${s.externalMb} | ${s.rssAnonMb} | ${s.environments} | ${s.environmentsMb} | ${s.environmentMinMb}-${s.environmentMaxMb} | ${s.helpersMb} | ${s.requests} | ${s.emails} | ${s.items} | ${s.queued} |`),
   "",
   `Statuses: ${[...statuses].sort((a, b) => a[0] - b[0]).map(([s, c]) => `${s === 0 ? "failed" : s}: ${c}`).join(", ")}; ${Math.round(requests / SECONDS)} operations/s.`,
   `Cloud RSS ${range(samples.map((s) => s.cloudMb))} MB; environments ${range(measured.map((s) => s.environments))} at once, each ${Math.min(...measured.map((s) => s.environmentMinMb))}-${Math.max(...measured.map((s) => s.environmentMaxMb))} MB.`,

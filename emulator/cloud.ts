@@ -29,6 +29,7 @@ import { createIam } from "./iam/index.js";
 import type { PrincipalRegistry } from "./iam/principals.js";
 import { FunctionRegistry, type FunctionIdentity } from "./lambda/functions.js";
 import { LogStore } from "./lambda/logs/log-store.js";
+import { limitHeapGrowth } from "./core/heap-growth.js";
 
 export interface CloudOptions {
   /** 0 picks a free port */
@@ -90,6 +91,7 @@ export interface Cloud {
 
 /** Starts the embedded cloud: one HTTP server, one port, every service behind one router. */
 export async function startCloud(opts: CloudOptions): Promise<Cloud> {
+  limitHeapGrowth();
   const host = opts.host ?? "127.0.0.1";
   const accountId = opts.accountId ?? DEFAULT_ACCOUNT_ID;
   const stateDir = opts.stateDir ? resolve(opts.stateDir) : undefined;

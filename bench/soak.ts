@@ -134,6 +134,8 @@ interface Sample {
   heapTotalMb: number;
   externalMb: number;
   rssAnonMb: number;
+  /** committed MB of V8's new, old, code and large-object spaces */
+  spaces: string;
   /** messages in each SQS queue (visible + in flight): stored data too, and a backlog when consumers fall behind */
   queued: string;
 }
@@ -239,7 +241,7 @@ try {
     const helpers = rest.filter((p) => !isEnvironment(p)).map(rssKb);
     const items = await countItems().catch(() => -1);
     const queued = await queueDepths().catch(() => "?");
-    const memory = await call("GET", `${cloudUrl}/_movies/memory`).then((r) => JSON.parse(r.body) as Record<string, number>, () => ({}) as Record<string, number>);
+    const memory = await call("GET", `${cloudUrl}/_movies/memory`).then((r) => JSON.parse(r.body) as Record<string, number> & { heapSpaces?: Record<string, { committedMb: number }> }, () => ({}) as Record<string, number> & { heapSpaces?: Record<string, { committedMb: number }> });
     const mailbox = await call("GET", `${cloudUrl}/_aws/ses`).then((r) => (JSON.parse(r.body) as { messages: unknown[] }).messages.length, () => -1);
     samples.push({
       second: Math.round((performance.now() - started) / 1000),
@@ -256,6 +258,7 @@ try {
       heapTotalMb: memory.heapTotalMb ?? -1,
       externalMb: memory.externalMb ?? -1,
       rssAnonMb: memory.rssAnonMb ?? -1,
+      spaces: ["new_space", "old_space", "code_space", "large_object_space"].map((name) => memory.heapSpaces?.[name]?.committedMb ?? "?").join(" / "),
       queued,
     });
   };
@@ -313,9 +316,9 @@ const measured = samples.filter((s) => s.environments > 0);
 const lines = [
   `Soak: ${SECONDS} s of GET and POST load, ${IN_FLIGHT} in flight. Retention bounds: ${Object.keys(bounds).length ? Object.entries(bounds).map(([k, v]) => `${k}=${v}`).join(", ") : "the cloud's defaults"}; idempotency records expire after ${email.environment.variables.IDEMPOTENCY_EXPIRES_AFTER_SECONDS} s.`,
   "",
-  "| s | cloud RSS (MB) | cloud heap used / committed (MB) | cloud external (MB) | cloud anonymous RSS (MB) | environments | environments RSS (MB) | per environment min-max (MB) | helpers RSS (MB) | requests done | emails in mailbox | DynamoDB items | SQS messages |",
-  "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
-  ...samples.map((s) => `| ${s.second} | ${s.cloudMb} | ${s.heapUsedMb} / ${s.heapTotalMb} | ${s.externalMb} | ${s.rssAnonMb} | ${s.environments} | ${s.environmentsMb} | ${s.environmentMinMb}-${s.environmentMaxMb} | ${s.helpersMb} | ${s.requests} | ${s.emails} | ${s.items} | ${s.queued} |`),
+  "| s | cloud RSS (MB) | cloud heap used / committed (MB) | cloud external (MB) | cloud heap new / old / code / large-object committed (MB) | cloud anonymous RSS (MB) | environments | environments RSS (MB) | per environment min-max (MB) | helpers RSS (MB) | requests done | emails in mailbox | DynamoDB items | SQS messages |",
+  "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+  ...samples.map((s) => `| ${s.second} | ${s.cloudMb} | ${s.heapUsedMb} / ${s.heapTotalMb} | ${s.externalMb} | ${s.spaces} | ${s.rssAnonMb} | ${s.environments} | ${s.environmentsMb} | ${s.environmentMinMb}-${s.environmentMaxMb} | ${s.helpersMb} | ${s.requests} | ${s.emails} | ${s.items} | ${s.queued} |`),
   "",
   `Statuses: ${[...statuses].sort((a, b) => a[0] - b[0]).map(([s, c]) => `${s === 0 ? "failed" : s}: ${c}`).join(", ")}; ${Math.round(requests / SECONDS)} operations/s.`,
   `Cloud RSS ${range(samples.map((s) => s.cloudMb))} MB; environments ${range(measured.map((s) => s.environments))} at once, each ${Math.min(...measured.map((s) => s.environmentMinMb))}-${Math.max(...measured.map((s) => s.environmentMaxMb))} MB.`,

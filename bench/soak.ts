@@ -1,15 +1,26 @@
 /**
  * Soak: does the cloud's memory level off under sustained load? Starts the
  * cloud from outside (`node bin/cloud.mjs`), applies the MoviesStack (stage
- * throttle raised), then for SOAK_SECONDS (default 180) drives GET and POST
+ * throttle raised), then for SOAK_SECONDS (default 900) drives GET and POST
  * load through API Gateway with IN_FLIGHT requests in flight: GET
  * /movies/{id}, GET /movies, and POST /movies followed by DELETE of the same
  * movie (each POST and DELETE also runs SNS -> SQS -> email Lambda -> SES, so
- * the mailbox, logs and request records all fill; the table itself stays the
- * same size, so stored data is not mistaken for a leak). Every SAMPLE_SECONDS
+ * the mailbox, logs and request records all fill; the movies table itself
+ * stays the same size, so stored data is not mistaken for a leak). Each
+ * email also leaves an idempotency record that the table's TTL deletes when
+ * it expires; the soak sets the email function's
+ * IDEMPOTENCY_EXPIRES_AFTER_SECONDS to 120 (SOAK_IDEMPOTENCY_EXPIRY; an hour
+ * by default), so that table reaches its steady state (emails/s x expiry
+ * records) within the warm-up instead of growing for an hour. The items of
+ * every table are reported beside RSS. Every SAMPLE_SECONDS
  * it reads VmRSS from /proc of the cloud and of every process under it:
  * Lambda execution environments (child processes running the runtime's
- * bootstrap) and the cloud's helpers (esbuild's service), reported apart.
+ * bootstrap) and the cloud's helpers (esbuild's service), reported apart,
+ * and asks the cloud where its own memory is (GET /_movies/memory: V8 heap
+ * used and committed per space, memory outside the heap, anonymous pages),
+ * so growth can be told apart: live objects (heap used after collections),
+ * V8's sizing (committed heap), Buffers (external) or the allocator (RSS
+ * minus committed heap minus external).
  *
  * The verdict is judged per component on the floor of its RSS. Under a
  * garbage-collected runtime RSS is a sawtooth: the heap fills for a minute
@@ -17,8 +28,8 @@
  * 60 MB at 150-250 operations/s), so the slope of any stretch shorter than a
  * few cycles says where in a cycle it ended, not whether memory leaks. A
  * leak raises the floor, what is left after each collection. So the last
- * two thirds of the run are cut into three windows (two minutes each in the
- * default nine-minute run, each longer than a collection cycle), the lowest
+ * two thirds of the run are cut into three windows (200 s each from 300 s on
+ * in the default fifteen-minute run, each longer than a collection cycle), the lowest
  * sample of each window is its floor, and a component has levelled off when
  * the least-squares line through the three floors rises by at most 5% of
  * their mean across those two thirds. The first third is warm-up: the pool
@@ -50,7 +61,7 @@ import { publishBench } from "./support/report.js";
 
 // The soak counts items with the SDK; its notice about Node 20 is noise in the report.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
-const SECONDS = Number(process.env.SOAK_SECONDS ?? 540);
+const SECONDS = Number(process.env.SOAK_SECONDS ?? 900);
 const SAMPLE_SECONDS = Number(process.env.SAMPLE_SECONDS ?? 5);
 const IN_FLIGHT = Number(process.env.IN_FLIGHT ?? 8);
 /** a component has levelled off when the line through its window floors rises by at most this share of their mean */

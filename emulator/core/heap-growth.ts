@@ -4,19 +4,19 @@ import { setFlagsFromString } from "node:v8";
  * How far V8 lets the old generation grow past what survived the last full
  * collection before it collects again: a factor of 1.5.
  *
- * Why: the cloud's live heap is small and flat under load (35-50 MB after a
- * full collection in the soak, bench/soak.ts), but it allocates fast, and on a
- * machine with a few GB of memory V8's heap limit is 4 GB, which makes it pick
+ * Why: the cloud's live heap is small and flat under load (33-50 MB after a
+ * full collection in the soak, bench/soak.ts), but it allocates fast, and
+ * on a machine with 16 GB or more V8's heap limit is 4 GB, which lets it pick
  * growing factors of up to 4 and raise its next-collection limit a little at
- * every full collection. The soak saw the committed heap climb from 83 to
- * 159 MB in five minutes while the heap in use after each collection stayed
- * at 33-50 MB and everything outside the V8 heap stayed level (RSS minus the
- * committed heap 78-79 MB throughout): RSS "climbing" that was only V8
- * choosing to collect later. A fixed factor keeps the committed heap near
- * 1.5 times what is live, at the cost of more frequent full collections
- * (with ~50 MB live, one every few seconds under the soak's load, each a few
- * milliseconds of main-thread time, marking runs concurrently). Stored data
- * still has all the room it needs: the limit follows what is live and the
+ * most full collections. The soak saw the committed heap climb from 83 to
+ * 159 MB in under four minutes while the heap in use after each collection
+ * stayed at 33-50 MB and everything outside the V8 heap stayed level (RSS
+ * minus the committed heap 78 MB throughout, Buffers 8-10 MB): RSS that
+ * "climbed" only because V8 chose to collect later, and that would have
+ * settled near four times the live heap. With a fixed factor the committed
+ * heap stays near 1.5 times what is live; the price is more frequent full
+ * collections (marking runs concurrently, off the event loop). Stored data
+ * still has all the room it needs: the limit follows what is live, and the
  * maximum heap size is unchanged.
  *
  * Set from code, not the command line, so the cloud of `npm run cloud`

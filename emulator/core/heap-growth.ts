@@ -11,7 +11,7 @@ import { setFlagsFromString } from "node:v8";
  * most full collections. The soak saw the committed heap climb from 83 to
  * 159 MB in under four minutes while the heap in use after each collection
  * stayed at 33-50 MB and everything outside the V8 heap stayed level (RSS
- * minus the committed heap 78 MB throughout, Buffers 8-10 MB): RSS that
+ * minus the committed heap 78 MB throughout, Buffers 8-11 MB): RSS that
  * "climbed" only because V8 chose to collect later, and that would have
  * settled near four times the live heap. With a fixed factor the committed
  * heap stays near 1.5 times what is live; the price is more frequent full

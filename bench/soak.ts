@@ -1,15 +1,26 @@
 /**
  * Soak: does the cloud's memory level off under sustained load? Starts the
  * cloud from outside (`node bin/cloud.mjs`), applies the MoviesStack (stage
- * throttle raised), then for SOAK_SECONDS (default 180) drives GET and POST
+ * throttle raised), then for SOAK_SECONDS (default 900) drives GET and POST
  * load through API Gateway with IN_FLIGHT requests in flight: GET
  * /movies/{id}, GET /movies, and POST /movies followed by DELETE of the same
  * movie (each POST and DELETE also runs SNS -> SQS -> email Lambda -> SES, so
- * the mailbox, logs and request records all fill; the table itself stays the
- * same size, so stored data is not mistaken for a leak). Every SAMPLE_SECONDS
+ * the mailbox, logs and request records all fill; the movies table itself
+ * stays the same size, so stored data is not mistaken for a leak). Each
+ * email also leaves an idempotency record that the table's TTL deletes when
+ * it expires; the soak sets the email function's
+ * IDEMPOTENCY_EXPIRES_AFTER_SECONDS to 120 (SOAK_IDEMPOTENCY_EXPIRY; an hour
+ * by default), so that table reaches its steady state (emails/s x expiry
+ * records) within the warm-up instead of growing for an hour. The items of
+ * every table are reported beside RSS. Every SAMPLE_SECONDS
  * it reads VmRSS from /proc of the cloud and of every process under it:
  * Lambda execution environments (child processes running the runtime's
- * bootstrap) and the cloud's helpers (esbuild's service), reported apart.
+ * bootstrap) and the cloud's helpers (esbuild's service), reported apart,
+ * and asks the cloud where its own memory is (GET /_movies/memory: V8 heap
+ * used and committed per space, memory outside the heap, anonymous pages),
+ * so growth can be told apart: live objects (heap used after collections),
+ * V8's sizing (committed heap), Buffers (external) or the allocator (RSS
+ * minus committed heap minus external).
  *
  * The verdict is judged per component on the floor of its RSS. Under a
  * garbage-collected runtime RSS is a sawtooth: the heap fills for a minute
@@ -17,8 +28,8 @@
  * 60 MB at 150-250 operations/s), so the slope of any stretch shorter than a
  * few cycles says where in a cycle it ended, not whether memory leaks. A
  * leak raises the floor, what is left after each collection. So the last
- * two thirds of the run are cut into three windows (two minutes each in the
- * default nine-minute run, each longer than a collection cycle), the lowest
+ * two thirds of the run are cut into three windows (200 s each from 300 s on
+ * in the default fifteen-minute run, each longer than a collection cycle), the lowest
  * sample of each window is its floor, and a component has levelled off when
  * the least-squares line through the three floors rises by at most 5% of
  * their mean across those two thirds. The first third is warm-up: the pool
@@ -50,7 +61,7 @@ import { publishBench } from "./support/report.js";
 
 // The soak counts items with the SDK; its notice about Node 20 is noise in the report.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
-const SECONDS = Number(process.env.SOAK_SECONDS ?? 540);
+const SECONDS = Number(process.env.SOAK_SECONDS ?? 900);
 const SAMPLE_SECONDS = Number(process.env.SAMPLE_SECONDS ?? 5);
 const IN_FLIGHT = Number(process.env.IN_FLIGHT ?? 8);
 /** a component has levelled off when the line through its window floors rises by at most this share of their mean */
@@ -129,6 +140,13 @@ interface Sample {
   emails: number;
   /** items in all DynamoDB tables: stored data, which may grow (one idempotency record per email), not a leak */
   items: number;
+  /** the cloud's own view of its memory (GET /_movies/memory): V8 heap used and committed, memory outside the heap (Buffers), anonymous resident pages */
+  heapUsedMb: number;
+  heapTotalMb: number;
+  externalMb: number;
+  rssAnonMb: number;
+  /** committed MB of V8's new, old, code and large-object spaces */
+  spaces: string;
   /** messages in each SQS queue (visible + in flight): stored data too, and a backlog when consumers fall behind */
   queued: string;
 }
@@ -142,6 +160,12 @@ const template = structuredClone(stack.template);
 template.resource.aws_api_gateway_method_settings.live_stage_throttling.settings = { throttling_rate_limit: 100000, throttling_burst_limit: 100000 };
 // The usage plan's key limits (10 requests/s, 1,000 a day) would turn most writes into 429s.
 const plan = template.resource.aws_api_gateway_usage_plan.movies_api_usage_plan;
+// Every email leaves an idempotency record that lives IDEMPOTENCY_EXPIRES_AFTER_SECONDS (an hour by
+// default) before the table's TTL deletes it, so that table holds (emails/s x expiry) records in steady
+// state: real data, growing for the whole first hour of a sustained load. A shorter expiry lets the
+// soak reach that steady state in its warm-up, so what it judges is memory at constant stored data.
+const email = template.resource.aws_lambda_function.email_notification_function;
+email.environment.variables.IDEMPOTENCY_EXPIRES_AFTER_SECONDS = process.env.SOAK_IDEMPOTENCY_EXPIRY ?? "120";
 plan.throttle_settings = { burst_limit: 100000, rate_limit: 100000 };
 plan.quota_settings = { ...plan.quota_settings, limit: 100_000_000 };
 
@@ -228,6 +252,7 @@ try {
     const helpers = rest.filter((p) => !isEnvironment(p)).map(rssKb);
     const items = await countItems().catch(() => -1);
     const queued = await queueDepths().catch(() => "?");
+    const memory = await call("GET", `${cloudUrl}/_movies/memory`).then((r) => JSON.parse(r.body) as Record<string, number> & { heapSpaces?: Record<string, { committedMb: number }> }, () => ({}) as Record<string, number> & { heapSpaces?: Record<string, { committedMb: number }> });
     const mailbox = await call("GET", `${cloudUrl}/_aws/ses`).then((r) => (JSON.parse(r.body) as { messages: unknown[] }).messages.length, () => -1);
     samples.push({
       second: Math.round((performance.now() - started) / 1000),
@@ -240,6 +265,11 @@ try {
       requests,
       emails: mailbox,
       items,
+      heapUsedMb: memory.heapUsedMb ?? -1,
+      heapTotalMb: memory.heapTotalMb ?? -1,
+      externalMb: memory.externalMb ?? -1,
+      rssAnonMb: memory.rssAnonMb ?? -1,
+      spaces: ["new_space", "old_space", "code_space", "large_object_space"].map((name) => memory.heapSpaces?.[name]?.committedMb ?? "?").join(" / "),
       queued,
     });
   };
@@ -295,11 +325,11 @@ const range = (xs: number[]) => `${Math.min(...xs)}-${Math.max(...xs)}`;
 const measured = samples.filter((s) => s.environments > 0);
 
 const lines = [
-  `Soak: ${SECONDS} s of GET and POST load, ${IN_FLIGHT} in flight. Retention bounds: ${Object.keys(bounds).length ? Object.entries(bounds).map(([k, v]) => `${k}=${v}`).join(", ") : "the cloud's defaults"}.`,
+  `Soak: ${SECONDS} s of GET and POST load, ${IN_FLIGHT} in flight. Retention bounds: ${Object.keys(bounds).length ? Object.entries(bounds).map(([k, v]) => `${k}=${v}`).join(", ") : "the cloud's defaults"}; idempotency records expire after ${email.environment.variables.IDEMPOTENCY_EXPIRES_AFTER_SECONDS} s.`,
   "",
-  "| s | cloud RSS (MB) | environments | environments RSS (MB) | per environment min-max (MB) | helpers RSS (MB) | requests done | emails in mailbox | DynamoDB items | SQS messages |",
-  "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
-  ...samples.map((s) => `| ${s.second} | ${s.cloudMb} | ${s.environments} | ${s.environmentsMb} | ${s.environmentMinMb}-${s.environmentMaxMb} | ${s.helpersMb} | ${s.requests} | ${s.emails} | ${s.items} | ${s.queued} |`),
+  "| s | cloud RSS (MB) | cloud heap used / committed (MB) | cloud external (MB) | cloud heap new / old / code / large-object committed (MB) | cloud anonymous RSS (MB) | environments | environments RSS (MB) | per environment min-max (MB) | helpers RSS (MB) | requests done | emails in mailbox | DynamoDB items | SQS messages |",
+  "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+  ...samples.map((s) => `| ${s.second} | ${s.cloudMb} | ${s.heapUsedMb} / ${s.heapTotalMb} | ${s.externalMb} | ${s.spaces} | ${s.rssAnonMb} | ${s.environments} | ${s.environmentsMb} | ${s.environmentMinMb}-${s.environmentMaxMb} | ${s.helpersMb} | ${s.requests} | ${s.emails} | ${s.items} | ${s.queued} |`),
   "",
   `Statuses: ${[...statuses].sort((a, b) => a[0] - b[0]).map(([s, c]) => `${s === 0 ? "failed" : s}: ${c}`).join(", ")}; ${Math.round(requests / SECONDS)} operations/s.`,
   `Cloud RSS ${range(samples.map((s) => s.cloudMb))} MB; environments ${range(measured.map((s) => s.environments))} at once, each ${Math.min(...measured.map((s) => s.environmentMinMb))}-${Math.max(...measured.map((s) => s.environmentMaxMb))} MB.`,

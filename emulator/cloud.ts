@@ -35,6 +35,7 @@ import { TraceStore, traceLimitFromEnv } from "./trace/store.js";
 import { Tracer } from "./trace/tracer.js";
 import { traceDeadLetter } from "./trace/messaging.js";
 import { OtlpExporter } from "./trace/otlp-exporter.js";
+import { limitHeapGrowth } from "./core/heap-growth.js";
 
 export interface CloudOptions {
   /** 0 picks a free port */
@@ -102,6 +103,7 @@ export interface Cloud {
 
 /** Starts the embedded cloud: one HTTP server, one port, every service behind one router. */
 export async function startCloud(opts: CloudOptions): Promise<Cloud> {
+  limitHeapGrowth();
   const host = opts.host ?? "127.0.0.1";
   const accountId = opts.accountId ?? DEFAULT_ACCOUNT_ID;
   const stateDir = opts.stateDir ? resolve(opts.stateDir) : undefined;

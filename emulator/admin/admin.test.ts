@@ -103,4 +103,14 @@ describe("admin API", () => {
     const snapshot = await (await fetch(`${cloud.url}/_movies/api-requests?since=0`)).text();
     expect(snapshot).toBe(`${JSON.stringify(record)}\n`);
   });
+
+  it("reports where the cloud's memory is: RSS, the V8 heap and its spaces, memory outside it", async () => {
+    const res = await fetch(`${cloud.url}/_movies/memory`);
+    expect(res.status).toBe(200);
+    const m = (await res.json()) as { rssMb: number; heapUsedMb: number; heapTotalMb: number; externalMb: number; heapSpaces: Record<string, { usedMb: number }> };
+    expect(m.rssMb).toBeGreaterThan(m.heapUsedMb);
+    expect(m.heapTotalMb).toBeGreaterThanOrEqual(m.heapUsedMb);
+    expect(m.externalMb).toBeGreaterThan(0);
+    expect(Object.keys(m.heapSpaces)).toContain("old_space");
+  });
 });

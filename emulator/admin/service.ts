@@ -5,6 +5,7 @@ import type { LogEvent, LogStore } from "../lambda/logs/log-store.js";
 import { StackError } from "../stack/errors.js";
 import { isObject, type Value } from "../stack/value.js";
 import { readBody } from "../wire/body.js";
+import { memoryReport } from "./memory-report.js";
 import { streamNdjson } from "./ndjson.js";
 import { UnsupportedTypesError, type StackStore } from "./stack-store.js";
 
@@ -118,7 +119,8 @@ export function createAdminService(opts: AdminOptions): Service {
         if (route.path === "/_movies/logs" && req.method === "GET") return handleLogs(req, res, route.query);
         if (route.path === "/_movies/api-requests" && req.method === "GET") return handleApiRequests(req, res, route.query);
         if (route.path === "/_movies/stacks" && req.method === "GET") return send(res, 200, { stacks: opts.stacks.names() });
-        send(res, 404, { message: `no admin endpoint ${req.method} ${route.path} (there are /_movies/stacks/{name}, /_movies/logs, /_movies/api-requests)` });
+        if (route.path === "/_movies/memory" && req.method === "GET") return send(res, 200, memoryReport());
+        send(res, 404, { message: `no admin endpoint ${req.method} ${route.path} (there are /_movies/stacks/{name}, /_movies/logs, /_movies/api-requests, /_movies/memory)` });
       } catch (e) {
         if (e instanceof UnsupportedTypesError) return send(res, 422, { message: e.message, unsupported: e.types });
         if (e instanceof StackError) return send(res, statusOf(e), { message: e.message });

@@ -8,6 +8,7 @@ import { loadConfig } from "../shared/config.js";
 import { logger } from "../shared/logger.js";
 import { movieEventFromMessage } from "../shared/movie-event-message.js";
 import { emailFor } from "../shared/movie-email.js";
+import { idempotencyExpirySeconds } from "./idempotency-expiry.js";
 import type { MovieEvent } from "../shared/movie-events.js";
 import { parseTraceparent } from "../shared/traceparent.js";
 
@@ -16,7 +17,7 @@ const processor = new BatchProcessor(EventType.SQS);
 // The idempotency record is keyed on the SQS message id: a redelivered
 // message (visibility timeout, at-least-once delivery) finds the record of its
 // first, completed run and sends nothing.
-const idempotency = new IdempotencyConfig({ eventKeyJmesPath: "messageId", throwOnNoIdempotencyKey: true });
+const idempotency = new IdempotencyConfig({ eventKeyJmesPath: "messageId", throwOnNoIdempotencyKey: true, expiresAfterSeconds: idempotencyExpirySeconds() });
 const persistenceStore = new DynamoDBPersistenceLayer({
   tableName: config.IDEMPOTENCY_TABLE_NAME,
   awsSdkV3Client: dynamoClient(),

@@ -82,8 +82,8 @@ export interface Cloud {
   lambda: FunctionRegistry;
   iam: PrincipalRegistry;
   system: System;
-  /** dynalite's own loopback URL, for benchmarks and diagnostics */
-  dynaliteUrl: string;
+  /** dynalite's own loopback URL, for benchmarks and diagnostics (dynalite starts on first use) */
+  dynaliteUrl(): Promise<string>;
   /** stops accepting requests, closes services, writes the final snapshots */
   stop(): Promise<void>;
 }

@@ -116,7 +116,7 @@ for (let round = 0; round < ROUNDS; round++) {
     get.push(await load(REQUESTS, IN_FLIGHT, getOne));
     getSerial.push((await load(Math.min(REQUESTS, 500), 1, getOne)).p50);
 
-    const dynamo = new DynamoDBClient({ endpoint: cloud.dynaliteUrl, region: "us-east-1", credentials: { accessKeyId: "a", secretAccessKey: "b" } });
+    const dynamo = new DynamoDBClient({ endpoint: await cloud.dynaliteUrl(), region: "us-east-1", credentials: { accessKeyId: "a", secretAccessKey: "b" } });
     const getItem = async () => void (await dynamo.send(new GetItemCommand({ TableName: "Movies", Key: { ID: { S: id } } })));
     await load(200, IN_FLIGHT, getItem);
     floor.push(await load(REQUESTS, IN_FLIGHT, getItem));

@@ -3,13 +3,14 @@ import { mkdirSync, openSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { iamModeArgs, type IamMode } from "../emulator/iam/iam-mode.js";
 import { unavailable } from "./errors.js";
+import { httpGet } from "./http-get.js";
 import { recordsDir, type CloudRecord } from "./records.js";
 
 /** True when something answers the embedded cloud's health endpoint at this URL. */
 export async function cloudHealthy(url: string, timeoutMs = 1000): Promise<boolean> {
   try {
-    const res = await fetch(`${url}/_movies/health`, { signal: AbortSignal.timeout(timeoutMs) });
-    return res.ok;
+    const res = await httpGet(`${url}/_movies/health`, timeoutMs);
+    return res.status >= 200 && res.status < 300;
   } catch {
     return false;
   }

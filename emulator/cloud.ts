@@ -93,8 +93,8 @@ export interface Cloud {
   lambda: FunctionRegistry;
   iam: PrincipalRegistry;
   system: System;
-  /** dynalite's own loopback URL, for benchmarks and diagnostics */
-  dynaliteUrl: string;
+  /** dynalite's own loopback URL, for benchmarks and diagnostics (dynalite starts on first use) */
+  dynaliteUrl(): Promise<string>;
   /** recent traces of requests, invocations and the calls they made (`/_movies/traces`) */
   traces: TraceStore;
   /** stops accepting requests, closes services, writes the final snapshots */

@@ -10,6 +10,10 @@ export interface ServerProcess {
   url: string;
   /** ms from spawn to the first answered request */
   startMs: number;
+  /** process.hrtime of the first answer, in µs (the clock of a V8 CPU profile's timestamps) */
+  answeredAtUs: number;
+  /** CPU time the server had used when it first answered, in ms (10 ms ticks) */
+  cpuAtAnswerMs: number;
   /** CPU time (user + system) the server process has used so far, in ms; Linux only */
   cpuMs(): number;
   stop(): Promise<void>;
@@ -37,13 +41,29 @@ async function answersDynamoDb(url: string): Promise<boolean> {
   }
 }
 
-async function launch(name: string, command: string, args: string[], port: number, env: NodeJS.ProcessEnv = {}): Promise<ServerProcess> {
+/** A GET of `path` answered 200: the first answer of a server that is not an AWS emulator (a bare Node HTTP server), or a health endpoint. */
+export function answersGet(path: string): (url: string) => Promise<boolean> {
+  return async (url) => {
+    try {
+      const res = await fetch(`${url}${path}`);
+      await res.arrayBuffer();
+      return res.status === 200;
+    } catch {
+      return false;
+    }
+  };
+}
+
+/** What counts as the server's first answer: a DynamoDB ListTables (default) or another probe. */
+export type Probe = (url: string) => Promise<boolean>;
+
+async function launch(name: string, command: string, args: string[], port: number, env: NodeJS.ProcessEnv = {}, probe: Probe = answersDynamoDb): Promise<ServerProcess> {
   const url = `http://127.0.0.1:${port}`;
   const started = performance.now();
   const child: ChildProcess = spawn(command, args, { cwd: root, stdio: "ignore", env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", ...env } });
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}`);
-    if (await answersDynamoDb(url)) break;
+    if (await probe(url)) break;
     if (performance.now() - started > 30_000) {
       child.kill("SIGKILL");
       throw new Error(`${name} did not answer within 30 s`);
@@ -51,19 +71,29 @@ async function launch(name: string, command: string, args: string[], port: numbe
     await new Promise((r) => setTimeout(r, 5));
   }
   const startMs = performance.now() - started;
+  const answeredAtUs = Number(process.hrtime.bigint() / 1000n);
   return {
     name,
     url,
     startMs,
+    answeredAtUs,
+    cpuAtAnswerMs: processCpuMs(child.pid!),
     cpuMs: () => processCpuMs(child.pid!),
     stop: () => stopChild(child),
   };
 }
 
 /** `npm run cloud` as a user runs it: `node bin/cloud.mjs`, which starts from a cached esbuild bundle. */
-export async function spawnCloud(): Promise<ServerProcess> {
+export async function spawnCloud(probe?: Probe, nodeArgs: string[] = []): Promise<ServerProcess> {
   const port = await freePort();
-  return launch("embedded cloud", process.execPath, [`${root}bin/cloud.mjs`, "--port", String(port)], port);
+  return launch("embedded cloud", process.execPath, [...nodeArgs, `${root}bin/cloud.mjs`, "--port", String(port)], port, {}, probe);
+}
+
+/** The floor of any Node server: `http.createServer` answering 200, in a process of its own. */
+export async function spawnBareNode(): Promise<ServerProcess> {
+  const port = await freePort();
+  const code = `require("node:http").createServer((q, s) => s.end("ok")).listen(${port}, "127.0.0.1")`;
+  return launch("bare Node HTTP server", process.execPath, ["-e", code], port, {}, answersGet("/"));
 }
 
 /** dynalite's own CLI on its own port, tables usable at once as in the cloud. */
@@ -73,10 +103,10 @@ export async function spawnDynalite(): Promise<ServerProcess> {
   return launch("dynalite alone", process.execPath, [cli, "--port", String(port), "--host", "127.0.0.1", "--createTableMs", "0", "--deleteTableMs", "0", "--updateTableMs", "0"], port);
 }
 
-export async function spawnMoto(): Promise<ServerProcess> {
+export async function spawnMoto(probe?: Probe): Promise<ServerProcess> {
   const port = await freePort();
   // without managed IAM policies, which the benchmarks do not use and which slow moto's start
-  return launch("moto_server", "moto_server", ["-H", "127.0.0.1", "-p", String(port)], port, { MOTO_IAM_LOAD_MANAGED_POLICIES: "false" });
+  return launch("moto_server", "moto_server", ["-H", "127.0.0.1", "-p", String(port)], port, { MOTO_IAM_LOAD_MANAGED_POLICIES: "false" }, probe);
 }
 
 /** utime + stime from /proc/<pid>/stat, in ms (clock ticks are 10 ms on Linux). */

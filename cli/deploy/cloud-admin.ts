@@ -1,6 +1,7 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { CliError, EXIT, unavailable } from "../errors.js";
+import { httpGet } from "../http-get.js";
 
 /**
  * Client of the embedded cloud's admin API (emulator/admin):
@@ -18,6 +19,16 @@ export interface StackChange {
 export interface ApplyResult {
   outputs: Record<string, { value: unknown; sensitive?: boolean }>;
   changes: StackChange[];
+  /** what the cloud now holds this stack as applied from (emulator/stack/fingerprint.ts) */
+  fingerprint?: string;
+}
+
+/** A stack as the running cloud holds it (`GET /_movies/stacks/{name}`). */
+export interface AppliedStack {
+  outputs: ApplyResult["outputs"];
+  fingerprint?: string;
+  /** CodeSha256 of every function in the cloud, by function name */
+  functionCode?: Record<string, string>;
 }
 
 async function files(dir: string): Promise<string[]> {
@@ -65,6 +76,20 @@ export function applyToCloud(cloudUrl: string, stackName: string, template: unkn
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ template, assets }),
   });
+}
+
+/** The stack as the cloud at `cloudUrl` holds it; undefined when it holds none of that name (a new or restarted cloud). */
+export async function readAppliedStack(cloudUrl: string, stackName: string): Promise<AppliedStack | undefined> {
+  const url = `${cloudUrl}/_movies/stacks/${encodeURIComponent(stackName)}`;
+  let res: { status: number; text: string };
+  try {
+    res = await httpGet(url, 10_000);
+  } catch {
+    throw unavailable(`the embedded cloud does not answer at ${cloudUrl}`, "start it with `movies up`");
+  }
+  if (res.status === 404) return undefined;
+  if (res.status !== 200) throw new CliError(`the embedded cloud answered ${res.status} to GET ${url}: ${res.text}`, EXIT.unavailable);
+  return JSON.parse(res.text) as AppliedStack;
 }
 
 export function destroyOnCloud(cloudUrl: string, stackName: string): Promise<{ changes: StackChange[] }> {

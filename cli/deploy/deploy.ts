@@ -1,12 +1,13 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { CommandContext } from "../context.js";
-import { cloudUrl } from "../context.js";
+import { cloudUrl, sdkConfig } from "../context.js";
 import { CliError, EXIT, usageError } from "../errors.js";
 import { readCloudRecord, recordsDir, writeCloudRecord, writeDefaultTarget, writeDeployment, type DeploymentRecord } from "../records.js";
 import { cloudHealthy, spawnCloud } from "../cloud-process.js";
-import { applyToCloud, collectAssets } from "./cloud-admin.js";
-import { apiUrlFor, flattenOutputs } from "./outputs.js";
+import { applyToCloud, collectAssets, readAppliedStack } from "./cloud-admin.js";
+import type { BuiltFunction } from "./function-builds.js";
+import { apiUrlFor, flattenOutputs, functionNames } from "./outputs.js";
 import { onStopSignal } from "../signals.js";
 import { Steps } from "./steps.js";
 
@@ -109,6 +110,47 @@ export async function recoverDeployment(ctx: CommandContext): Promise<Deployment
   return rec;
 }
 
+/**
+ * A local deploy with nothing to apply to the stack: the stack's inputs hash
+ * as they did for the last apply to this cloud, and the running cloud still
+ * holds the stack as that apply left it (its fingerprint). Functions whose zip
+ * differs from the CodeSha256 the cloud reports get their code updated through
+ * the Lambda API (UpdateFunctionCode, as any client would), and nothing else is
+ * sent. Undefined when the stack must be synthesized and applied: nothing
+ * recorded, other inputs, a cloud that was restarted empty or given another
+ * stack, or a function it does not have.
+ */
+async function codeOnlyDeploy(
+  ctx: CommandContext,
+  endpoint: string,
+  key: string,
+  built: readonly BuiltFunction[],
+): Promise<{ outputs: Record<string, unknown>; updated: string[] } | undefined> {
+  const { readDeployCache } = await import("./local-cache.js");
+  const recorded = await readDeployCache(recordsDir(ctx.settings.root), endpoint);
+  if (recorded?.stackKey !== key) return undefined;
+  const applied = await readAppliedStack(endpoint, "movies");
+  if (!applied?.fingerprint || applied.fingerprint !== recorded.fingerprint || !applied.functionCode) return undefined;
+  const names = functionNames(flattenOutputs(applied.outputs));
+  const stale: { f: BuiltFunction; functionName: string }[] = [];
+  for (const f of built) {
+    const functionName = names[f.name];
+    const deployed = functionName ? applied.functionCode[functionName] : undefined;
+    if (!functionName || !deployed) return undefined;
+    if (deployed !== Buffer.from(f.sha256, "hex").toString("base64")) stale.push({ f, functionName });
+  }
+  if (stale.length > 0) {
+    const [{ LambdaClient, UpdateFunctionCodeCommand }, { readFile }] = await Promise.all([import("@aws-sdk/client-lambda"), import("node:fs/promises")]);
+    const lambda = new LambdaClient(sdkConfig({ ...ctx.settings, target: "local", endpoint }));
+    try {
+      for (const { f, functionName } of stale) await lambda.send(new UpdateFunctionCodeCommand({ FunctionName: functionName, ZipFile: await readFile(f.zipPath) }));
+    } finally {
+      lambda.destroy();
+    }
+  }
+  return { outputs: applied.outputs, updated: stale.map((s) => s.functionName) };
+}
+
 /** build -> synth -> apply, on the target in the settings; records and returns the outputs. */
 export async function deploy(ctx: CommandContext, flags: DeployFlags): Promise<DeploymentRecord> {
   const { io, settings } = ctx;
@@ -129,17 +171,43 @@ export async function deploy(ctx: CommandContext, flags: DeployFlags): Promise<D
     const work = settings.target === "local" ? undefined : terraformWorkdir(settings, endpoint);
     const adopted = work && adoptLegacyState(settings, work);
     if (adopted) io.info(`  moved the earlier Terraform state ${adopted} into ${work.stateDir}`);
-    const synth = await steps.run("synthesize stack", async () => {
-      const { synthStack } = await import("../../stacks/synth.js");
-      return synthStack(stackInput(ctx, endpoint, work?.stateDir), { outdir: work?.outdir ?? synthOutdir(settings) });
-    });
     let raw: Record<string, unknown>;
     if (settings.target === "local") {
-      const result = await steps.run("apply to the embedded cloud", async () => applyToCloud(endpoint!, "movies", synth.json, await collectAssets(synth.dir)));
-      const changed = result.changes.filter((c) => c.action !== "noop");
-      io.info(io.paint("gray", `  ${changed.length} changed, ${result.changes.length - changed.length} unchanged`));
-      raw = result.outputs;
+      const cache = await import("./local-cache.js");
+      const input = stackInput(ctx, endpoint);
+      const key = await cache.stackKey(settings.root, input);
+      const held = await steps.run("compare with the cloud", () => codeOnlyDeploy(ctx, endpoint!, key, built));
+      if (held) {
+        io.info(io.paint("gray", held.updated.length ? `  stack unchanged; code updated: ${held.updated.join(", ")}` : "  stack and code unchanged"));
+        raw = held.outputs;
+      } else {
+        const outdir = synthOutdir(settings);
+        const synthesized = cache.synthKey(key, built);
+        const { join: joinPath } = await import("node:path");
+        const reused = (await cache.synthesizedWith(outdir)) === synthesized;
+        const synth = await steps.run(reused ? "synthesize stack (unchanged, reused)" : "synthesize stack", async () => {
+          if (reused) {
+            const dir = joinPath(outdir, "stacks", "movies");
+            const { readFile } = await import("node:fs/promises");
+            return { dir, json: JSON.parse(await readFile(joinPath(dir, "cdk.tf.json"), "utf8")) as unknown };
+          }
+          await cache.markSynthesized(outdir, undefined);
+          const { synthStack } = await import("../../stacks/synth.js");
+          const result = await synthStack(input, { outdir });
+          await cache.markSynthesized(outdir, synthesized);
+          return result;
+        });
+        const result = await steps.run("apply to the embedded cloud", async () => applyToCloud(endpoint!, "movies", synth.json, await collectAssets(synth.dir)));
+        const changed = result.changes.filter((c) => c.action !== "noop");
+        io.info(io.paint("gray", `  ${changed.length} changed, ${result.changes.length - changed.length} unchanged`));
+        await cache.writeDeployCache(recordsDir(settings.root), endpoint!, result.fingerprint ? { stackKey: key, fingerprint: result.fingerprint } : undefined);
+        raw = result.outputs;
+      }
     } else {
+      const synth = await steps.run("synthesize stack", async () => {
+        const { synthStack } = await import("../../stacks/synth.js");
+        return synthStack(stackInput(ctx, endpoint, work?.stateDir), { outdir: work?.outdir });
+      });
       const { runTerraform } = await import("./terraform-run.js");
       await runTerraform(ctx, { dir: synth.dir, logFile: work!.logFile, yes: flags.yes, confirm: settings.target === "aws", step: (name, fn) => steps.run(name, fn) });
       const { Terraform } = await import("../../stacks/terraform/terraform.js");

@@ -41,14 +41,25 @@ describe("admin API", () => {
   it("applies a stack and answers with its outputs and changes, then nothing to change", async () => {
     const first = await put("small", { template: QUEUE_STACK, assets: {} });
     expect(first.status).toBe(200);
-    expect(await first.json()).toEqual({
+    const firstBody = (await first.json()) as { fingerprint: string };
+    expect(firstBody).toEqual({
       outputs: { url: { sensitive: false, type: "string", value: `${cloud.url}/000000000000/admin-queue` } },
       changes: [{ address: "aws_sqs_queue.q", action: "create" }],
+      fingerprint: expect.stringMatching(/^[0-9a-f]{64}$/),
     });
-    const again = (await (await put("small", { template: QUEUE_STACK })).json()) as { changes: unknown };
+    const again = (await (await put("small", { template: QUEUE_STACK })).json()) as { changes: unknown; fingerprint: string };
     expect(again.changes).toEqual([{ address: "aws_sqs_queue.q", action: "noop" }]);
+    // the same template and assets: the same fingerprint, which a deploy compares to skip the apply
+    expect(again.fingerprint).toBe(firstBody.fingerprint);
     const got = await fetch(`${cloud.url}/_movies/stacks/small`);
-    expect(await got.json()).toEqual({ outputs: { url: { sensitive: false, type: "string", value: `${cloud.url}/000000000000/admin-queue` } }, resources: ["aws_sqs_queue.q"] });
+    expect(await got.json()).toEqual({
+      outputs: { url: { sensitive: false, type: "string", value: `${cloud.url}/000000000000/admin-queue` } },
+      resources: ["aws_sqs_queue.q"],
+      fingerprint: firstBody.fingerprint,
+      functionCode: {},
+    });
+    const other = (await (await put("small", { template: QUEUE_STACK, assets: { "assets/x.zip": Buffer.from("x").toString("base64") } })).json()) as { fingerprint: string };
+    expect(other.fingerprint).not.toBe(firstBody.fingerprint);
   });
 
   it("refuses bodies it cannot read with 400 and a hint", async () => {
@@ -72,7 +83,10 @@ describe("admin API", () => {
     const res = await put("half", { template: { resource: { aws_sqs_queue: { ok: { name: "half-ok" }, bad: { name: "bad name!", depends_on: ["aws_sqs_queue.ok"] } } } } });
     expect(res.status).toBe(422);
     expect(((await res.json()) as { message: string }).message).toContain("aws_sqs_queue.bad");
-    expect(((await (await fetch(`${cloud.url}/_movies/stacks/half`)).json()) as { resources: string[] }).resources).toEqual(["aws_sqs_queue.ok"]);
+    const half = (await (await fetch(`${cloud.url}/_movies/stacks/half`)).json()) as { resources: string[]; fingerprint?: string };
+    expect(half.resources).toEqual(["aws_sqs_queue.ok"]);
+    // half-applied: no fingerprint, so no deploy takes it for up to date
+    expect(half.fingerprint).toBeUndefined();
   });
 
   it("destroys a stack, and 404s for one it does not know", async () => {

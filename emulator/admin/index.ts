@@ -70,7 +70,7 @@ export function createAdmin(opts: AdminOptions): Admin {
       });
     })());
   const stacks = new StackStore({ providers: loadProviders, accountId: deps.accountId, region: opts.region });
-  const api = createAdminService({ stacks, logs: deps.lambda.logs, functionNames: () => deps.lambda.list().map((f) => f.FunctionName), apiRequests: opts.apiRequests });
+  const api = createAdminService({ stacks, logs: deps.lambda.logs, functionNames: () => deps.lambda.list().map((f) => f.FunctionName), functionCode: () => Object.fromEntries(deps.lambda.list().map((f) => [f.FunctionName, f.CodeSha256])), apiRequests: opts.apiRequests });
   const service: Service = {
     ...api,
     snapshot: () => ({ stacks: stacks.snapshot() }),

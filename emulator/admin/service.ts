@@ -14,6 +14,8 @@ export interface AdminOptions {
   logs: LogStore;
   /** names of the functions whose logs `/_movies/logs` shows when no function is named */
   functionNames: () => string[];
+  /** CodeSha256 of every function by name, shown with a stack so a deploy can compare code without the Lambda API's SDK */
+  functionCode?: () => Record<string, string>;
   apiRequests: RequestLog;
 }
 
@@ -83,13 +85,13 @@ export function createAdminService(opts: AdminOptions): Service {
     if (req.method === "PUT") {
       const body = await readApplyBody(req);
       const result = await opts.stacks.apply(name, body);
-      send(res, 200, { outputs: result.outputs, changes: result.changes });
+      send(res, 200, { outputs: result.outputs, changes: result.changes, fingerprint: opts.stacks.get(name)?.fingerprint });
     } else if (req.method === "DELETE") {
       send(res, 200, await opts.stacks.destroy(name));
     } else if (req.method === "GET") {
       const state = opts.stacks.get(name);
       if (!state) return send(res, 404, { message: `no stack named ${name} was applied to this cloud` });
-      send(res, 200, { outputs: state.outputs, resources: Object.keys(state.resources).sort() });
+      send(res, 200, { outputs: state.outputs, resources: Object.keys(state.resources).sort(), ...(state.fingerprint && { fingerprint: state.fingerprint }), ...(opts.functionCode && { functionCode: opts.functionCode() }) });
     } else {
       send(res, 405, { message: `${req.method} is not allowed on a stack: use PUT to apply, GET to read, DELETE to destroy` });
     }

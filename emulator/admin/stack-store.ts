@@ -3,6 +3,7 @@ import { uploadedAssetResolver } from "../stack/assets.js";
 import { StackApplyError, StackError } from "../stack/errors.js";
 import { emptyState, parseAppliedState, type AppliedState, type StackOutput } from "../stack/state.js";
 import { isObject, type Value } from "../stack/value.js";
+import { sha256Hex, stackFingerprint } from "../stack/fingerprint.js";
 
 export interface ApplyRequest {
   template: unknown;
@@ -82,7 +83,7 @@ export class StackStore {
         region: this.opts.region,
         assetResolver: uploadedAssetResolver(assets),
       });
-      this.states.set(name, result.state);
+      this.states.set(name, { ...result.state, fingerprint: stackFingerprint(template, assetHashes(assets), variables) });
       return result;
     } catch (e) {
       // what was created before the failure stays known, so the next apply continues from there
@@ -90,6 +91,10 @@ export class StackStore {
       throw e;
     }
   }
+}
+
+function assetHashes(assets: Record<string, Buffer>): Record<string, string> {
+  return Object.fromEntries(Object.entries(assets).map(([name, data]) => [name, sha256Hex(data)]));
 }
 
 function unsupportedTypes(template: unknown, previous: AppliedState, providers: ResourceProviders): string[] {

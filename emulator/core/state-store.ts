@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import Database from "better-sqlite3";
+import type Database from "better-sqlite3";
 import { PeriodicFsync } from "./periodic-fsync.js";
 import { openSqlite } from "./sqlite-driver.js";
 import type { StateChange, StateRow } from "./row-state.js";

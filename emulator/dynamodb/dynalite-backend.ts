@@ -1,5 +1,6 @@
 import { Agent, request, type IncomingMessage, type RequestListener, type Server } from "node:http";
-import dynalite from "dynalite";
+import { createRequire } from "node:module";
+import type dynaliteFactory from "dynalite";
 import { closeDynaliteIterators } from "./close-level-iterators.js";
 import { compactDynaliteBuffers } from "./compact-level-buffers.js";
 
@@ -27,6 +28,10 @@ export interface DynaliteBackend {
 export async function startDynalite(opts: { path?: string; accountId: string; region: string }): Promise<DynaliteBackend> {
   closeDynaliteIterators();
   compactDynaliteBuffers();
+  // Required here, not imported at the top: loading dynalite and LevelDB is the
+  // largest part of the cloud's start, and a cloud without a state dir loads it
+  // on its first DynamoDB request (see index.ts).
+  const dynalite = createRequire(import.meta.url)("dynalite") as typeof dynaliteFactory;
   // Tables are usable at once: waiting 500 ms in CREATING helps nobody locally.
   const server: Server = withArnEnv(opts.accountId, opts.region, () => dynalite({ path: opts.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }));
   const handle = server.listeners("request")[0] as RequestListener;

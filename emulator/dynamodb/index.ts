@@ -32,8 +32,8 @@ type ExtraOperation = (input: Record<string, unknown>) => Promise<unknown>;
 
 export interface DynamoDb {
   service: Service;
-  /** dynalite's own loopback URL (internal calls, benchmarks) */
-  dynaliteUrl: string;
+  /** dynalite's own loopback URL (internal calls, benchmarks); starts dynalite if it has not started yet */
+  dynaliteUrl(): Promise<string>;
   /** runs one TTL sweep now */
   sweepTtl(): Promise<void>;
 }
@@ -49,8 +49,14 @@ export async function createDynamoDb(opts: DynamoDbOptions = {}): Promise<Dynamo
     await probeLevelDb(path, opts.stateDir);
     await mkdir(path, { recursive: true });
   }
-  teachConditionCheckItem();
-  const backend: DynaliteBackend = await startDynalite({ path, accountId: opts.accountId ?? "000000000000", region: opts.region ?? "us-east-1" });
+  const start = () => {
+    teachConditionCheckItem();
+    return startDynalite({ path, accountId: opts.accountId ?? "000000000000", region: opts.region ?? "us-east-1" });
+  };
+  const backend = deferredBackend(start);
+  // A state dir is opened at start, so a store that cannot be used is reported
+  // then, not on the first request; in memory, dynalite starts on first use.
+  if (path) await backend.ready();
   const lock = new RwLock();
   const transactions = createTransactions(backend, lock);
   const ttl = createTtl(backend, lock, opts.onError ?? (() => undefined));
@@ -83,7 +89,7 @@ export async function createDynamoDb(opts: DynamoDbOptions = {}): Promise<Dynamo
         }
         return;
       }
-      handOverToDynalite(backend.handle, req, res, ctx, lock);
+      handOverToDynalite(backend.started?.handle ?? (await backend.ready()).handle, req, res, ctx, lock);
     },
     snapshot: () => ({ ...ttl.snapshot(), ...settings.snapshot() }),
     restore: (state) => {
@@ -96,5 +102,36 @@ export async function createDynamoDb(opts: DynamoDbOptions = {}): Promise<Dynamo
       await backend.close();
     },
   };
-  return { service, dynaliteUrl: backend.url, sweepTtl: ttl.sweep };
+  return { service, dynaliteUrl: async () => (await backend.ready()).url, sweepTtl: ttl.sweep };
+}
+
+/**
+ * dynalite behind a promise: started by the first call that needs it (loading
+ * dynalite and LevelDB is ~60-100 ms, most of the cloud's start-up), once; a
+ * start that fails is retried by the next call. Internal calls (transactions,
+ * TTL, table settings) wait for it like requests do.
+ */
+function deferredBackend(start: () => Promise<DynaliteBackend>) {
+  let starting: Promise<DynaliteBackend> | undefined;
+  const self = {
+    /** set once dynalite runs, so warm requests skip the promise */
+    started: undefined as DynaliteBackend | undefined,
+    ready(): Promise<DynaliteBackend> {
+      if (self.started) return Promise.resolve(self.started);
+      starting ??= start().then(
+        (b) => (self.started = b),
+        (err: unknown) => {
+          starting = undefined;
+          throw err;
+        },
+      );
+      return starting;
+    },
+    call: async (operation: string, input: Record<string, unknown>) => (await self.ready()).call(operation, input),
+    async close() {
+      const b = await starting?.catch(() => undefined);
+      await b?.close();
+    },
+  };
+  return self;
 }

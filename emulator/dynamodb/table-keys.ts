@@ -12,7 +12,7 @@ export interface TableInfo {
 }
 
 /** Looks a table up through dynalite; a missing table is ResourceNotFoundException, as from AWS. */
-export async function describeTable(backend: DynaliteBackend, tableName: unknown): Promise<TableInfo> {
+export async function describeTable(backend: Pick<DynaliteBackend, "call">, tableName: unknown): Promise<TableInfo> {
   if (typeof tableName !== "string" || tableName === "") throw validation("1 validation error detected: Value null at 'tableName' failed to satisfy constraint: Member must not be null");
   const reply = await backend.call("DescribeTable", { TableName: tableName });
   if (reply.status !== 200) throw fromReply(reply);

@@ -35,7 +35,7 @@ function tagsOf(value: unknown): Tag[] {
  * keeps tags only through TagResource) and continuous backups. Point-in-time
  * recovery is recorded and described as AWS does; there is nothing to restore from.
  */
-export function createTableSettings(backend: DynaliteBackend) {
+export function createTableSettings(backend: Pick<DynaliteBackend, "call">) {
   let pitr = new Map<string, PitrSpec>();
 
   async function createTable(input: Record<string, unknown>): Promise<unknown> {

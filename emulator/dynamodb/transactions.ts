@@ -51,7 +51,7 @@ function expressionFields(spec: Record<string, unknown>, withCondition = true): 
  * touches, applies each action through dynalite with its own condition, and
  * puts the snapshots back if any action fails, so the outcome is all-or-nothing.
  */
-export function createTransactions(backend: DynaliteBackend, lock: RwLock) {
+export function createTransactions(backend: Pick<DynaliteBackend, "call">, lock: RwLock) {
   const tokens = new Map<string, { digest: string; at: number }>();
 
   async function tables(specs: Record<string, unknown>[]): Promise<Map<string, TableInfo>> {

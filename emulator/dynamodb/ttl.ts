@@ -21,7 +21,7 @@ export interface TtlState {
  * UpdateTimeToLive / DescribeTimeToLive, which dynalite lacks, and a
  * background sweeper that deletes expired items through dynalite.
  */
-export function createTtl(backend: DynaliteBackend, lock: RwLock, onError: (err: unknown) => void) {
+export function createTtl(backend: Pick<DynaliteBackend, "call">, lock: RwLock, onError: (err: unknown) => void) {
   let specs = new Map<string, TtlSpec>();
   let timer: NodeJS.Timeout | undefined;
   let sweeping: Promise<void> | undefined;

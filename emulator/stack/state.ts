@@ -33,6 +33,8 @@ export interface AppliedState {
   serial: number;
   resources: Record<string, AppliedResource>;
   outputs: Record<string, StackOutput>;
+  /** stackFingerprint() of the template, assets and variables of the last apply that completed; absent after one that failed */
+  fingerprint?: string;
 }
 
 export function emptyState(): AppliedState {

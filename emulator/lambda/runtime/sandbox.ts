@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { chmodSync, chownSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -79,7 +80,9 @@ export class Sandbox {
     this.dropsPrivileges = process.getuid?.() === 0 && env.MOVIES_LAMBDA_RUN_AS_ROOT !== "1";
     this.uidRange = parseRange(env.MOVIES_LAMBDA_UIDS ?? DEFAULT_UID_RANGE);
     this.nextUid = this.uidRange[0] + Math.floor(Math.random() * (this.uidRange[1] - this.uidRange[0] + 1));
-    sweepAbandoned();
+    // In the background, off the event loop: a cloud killed with many staged
+    // versions leaves folders that take tens of ms to remove, and start-up need not wait.
+    void sweepAbandoned();
     this.root = mkdtempSync(path.join(tmpdir(), `${ROOT_PREFIX}${process.pid}-`));
     // Others may pass through to the folders they are told about, never list them.
     chmodSync(this.root, 0o711);
@@ -154,10 +157,10 @@ function makeWritable(dir: string): void {
 const ROOT_PREFIX = "movies-lambda-";
 
 /** Sandboxes left by clouds that ended without closing them (kill -9): their pid in the name is gone. */
-function sweepAbandoned(): void {
+async function sweepAbandoned(): Promise<void> {
   let names: string[];
   try {
-    names = readdirSync(tmpdir());
+    names = await readdir(tmpdir());
   } catch {
     return;
   }
@@ -170,7 +173,8 @@ function sweepAbandoned(): void {
     } catch {
       // nothing staged
     }
-    rmSync(dir, { recursive: true, force: true });
+    // another cloud starting at the same time may be removing it too
+    await rm(dir, { recursive: true, force: true }).catch(() => undefined);
   }
 }
 

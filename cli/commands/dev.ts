@@ -123,7 +123,9 @@ export function registerDev(program: Command): void {
             cloud.lambda,
             onBuild,
           );
-          void reloader.start();
+          void reloader.start().then(() => {
+            if (!io.interactive) io.line(`hot reload ready: ${Object.keys(functionNames(rec.outputs)).length} functions built once, watching handlers/`);
+          });
           const stopWatcher = watchDebounced(join(settings.root, "handlers"), async ({ paths, firstEventAt }) => {
             state.busy = true;
             state.status = "saved; rebuilding";

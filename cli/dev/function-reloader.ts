@@ -13,6 +13,7 @@ export interface ReloadTarget {
   updateCode(ref: string, zip: Uint8Array): { CodeSha256: string; LastUpdateStatus: string };
   prewarm(ref: string, initializationType?: "provisioned-concurrency" | "on-demand"): Promise<void>;
   firstAnswer(ref: string): Promise<number>;
+  get(ref: string): { CodeSha256: string };
 }
 
 export interface ReloadableFunction {
@@ -76,6 +77,7 @@ interface Watched {
 export class FunctionReloader {
   private readonly watched: Watched[] = [];
   private warming?: Promise<void>;
+  private closed = false;
 
   constructor(
     private readonly root: string,
@@ -87,20 +89,24 @@ export class FunctionReloader {
   /**
    * Creates the contexts and builds each function once, one after the other
    * (esbuild uses every core for each): the first save then pays for an
-   * incremental rebuild only. The built code is taken as what the function
-   * runs now (the deploy just before built the same sources).
+   * incremental rebuild only. The built code counts as running only when its
+   * deploy zip is the deployed one (a save during the deploy or this warm-up
+   * makes a difference the next save hands over).
    */
   start(): Promise<void> {
     this.warming ??= (async () => {
-      const [{ context }, { functionBuildOptions }] = await Promise.all([import("esbuild"), import("../../scripts/bundle-functions.js")]);
+      const [{ context }, { functionBuildOptions, zipBundle }] = await Promise.all([import("esbuild"), import("../../scripts/bundle-functions.js")]);
       for (const fn of this.functions) {
+        if (this.closed) return;
         const ctx = await context({ ...functionBuildOptions(this.root, fn.name), metafile: true });
         const w: Watched = { fn, context: ctx, inputs: new Set(), failed: false };
         this.watched.push(w);
         try {
           const r = await ctx.rebuild();
           w.inputs = new Set(Object.keys(r.metafile?.inputs ?? {}));
-          w.codeHash = hashOf(r.outputFiles![0]!.contents);
+          const code = r.outputFiles![0]!.contents;
+          const deployed = this.target.get(fn.functionName).CodeSha256;
+          if (createHash("sha256").update(zipBundle(code, 9)).digest("base64") === deployed) w.codeHash = hashOf(code);
         } catch {
           // the first save rebuilds it and reports why
           w.failed = true;
@@ -122,7 +128,9 @@ export class FunctionReloader {
     return outcome;
   }
 
+  /** Disposes the contexts; a reload under way hands nothing over after this. */
   async close(): Promise<void> {
+    this.closed = true;
     await this.warming?.catch(() => undefined);
     await Promise.all(this.watched.map((w) => w.context.dispose()));
     this.watched.length = 0;
@@ -145,6 +153,7 @@ export class FunctionReloader {
       return;
     }
     const t1 = performance.now();
+    if (this.closed) return;
     const hash = hashOf(code);
     if (hash === w.codeHash) {
       this.onProgress(name, "built");

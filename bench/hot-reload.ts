@@ -100,7 +100,9 @@ try {
   const [, api] = await line(/^movies dev: cloud \S+, api (\S+)/, 0, 180_000);
   const readyS = (performance.now() - started) / 1000;
   // each function's first (full) build is done: from here a save pays for an incremental rebuild
-  await line(/^hot reload ready: /, 0, 180_000);
+  // (an older checkout given with --root says nothing of the kind: give it a few seconds)
+  if (values.root) await new Promise((r) => setTimeout(r, 5000));
+  else await line(/^hot reload ready: /, 0, 180_000);
   const url = `${api!.replace(/\/$/, "")}/movies/1`;
   const POLL_MS = 40;
   const probe = async (): Promise<string | null> => {

@@ -11,7 +11,7 @@ import { consoleUrl } from "../console-url.js";
 export function registerDev(program: Command): void {
   program
     .command("dev")
-    .description("the local dev loop: cloud in the foreground, deploy, seed, hotswap on save, live dashboard")
+    .description("the local dev loop: cloud in the foreground, deploy, seed, hot reload on save, live dashboard")
     .option("--port <port>", "port for the embedded cloud", "4566")
     .option("--state-dir <dir>", "keep the cloud's state in this folder")
     .option("--iam <mode>", 'access keys the cloud did not issue: "root" (default) or "strict" (refused; the root key is "test")')
@@ -34,6 +34,7 @@ export function registerDev(program: Command): void {
           busy: true,
           builds: {} as Record<string, import("../views/dashboard.js").FunctionBuildState>,
           buildErrors: [] as string[],
+          reload: undefined as import("../views/dashboard.js").ReloadSummary | undefined,
           requests: [] as import("../views/dashboard.js").RequestRow[],
           events: [] as import("../views/dashboard.js").EventRow[],
           emails: [] as import("../views/dashboard.js").EmailRow[],
@@ -51,11 +52,11 @@ export function registerDev(program: Command): void {
           redraw = () => view.rerender(createElement(Dashboard, { ...state, builds: { ...state.builds } }));
           unmount = () => view.unmount();
         }
-        const [{ startCloud }, { deploy }, { hotswap }, { seedTable }, { DEFAULT_MOVIES }, feeds, { watchDebounced }, { tailEvents }, { sdkConfig, output }] =
+        const [{ startCloud }, { deploy }, { FunctionReloader }, { seedTable }, { DEFAULT_MOVIES }, feeds, { watchDebounced }, { tailEvents }, { sdkConfig, output }] =
           await Promise.all([
             import("../../emulator/cloud.js"),
             import("../deploy/deploy.js"),
-            import("../deploy/hotswap.js"),
+            import("../dev/function-reloader.js"),
             import("../seed/seed-table.js"),
             import("../seed/movie-rows.js"),
             import("../dev/feeds.js"),
@@ -124,28 +125,67 @@ export function registerDev(program: Command): void {
             if (list.length > 50) list.shift();
             redraw();
           };
-          const { buildErrorLines } = await import("../build-errors.js");
-          const stopWatching = watchDebounced(join(settings.root, "handlers"), async () => {
-            const t0 = performance.now();
+          const [{ buildErrorLines }, { functionNames }] = await Promise.all([import("../build-errors.js"), import("../deploy/outputs.js")]);
+          // the cloud runs in this process: saved code goes straight to its Lambda registry
+          const reloader = new FunctionReloader(
+            settings.root,
+            Object.entries(functionNames(rec.outputs)).map(([name, functionName]) => ({ name, functionName })),
+            cloud.lambda,
+            onBuild,
+          );
+          void reloader.start().then(() => {
+            if (!io.interactive) io.line(`hot reload ready: ${Object.keys(functionNames(rec.outputs)).length} functions built once, watching handlers/`);
+          });
+          const stopWatcher = watchDebounced(join(settings.root, "handlers"), async ({ paths, firstEventAt }) => {
             state.busy = true;
             state.status = "saved; rebuilding";
             redraw();
+            const lines: string[] = [];
             try {
-              const swapped = (await hotswap(dev, onBuild)).filter((r) => r.updated).map((r) => r.name);
-              state.buildErrors = [];
-              state.status = swapped.length ? `hotswapped ${swapped.join(", ")} in ${Math.round(performance.now() - t0)} ms` : "saved; no function changed";
+              const outcome = await reloader.changed(paths, firstEventAt);
+              // one failing shared file breaks every function importing it: its error is shown once
+              state.buildErrors = [...new Set(outcome.failures.map((f) => buildErrorLines(f.error).join("\n")))].flatMap((group) => group.split("\n"));
+              if (outcome.reloaded.length) {
+                const names = outcome.reloaded.map((r) => r.name);
+                const readyMs = Math.max(...outcome.reloaded.map((r) => r.readyAt)) - outcome.savedAt;
+                const slowest = outcome.reloaded.reduce((a, b) => (b.readyAt > a.readyAt ? b : a));
+                const summary: import("../views/dashboard.js").ReloadSummary = {
+                  functions: names,
+                  readyMs,
+                  parts: { build: slowest.buildMs, zip: slowest.zipMs, handover: slowest.handoverMs, envStart: slowest.envStartMs },
+                };
+                state.reload = summary;
+                lines.push(`reloaded ${names.join(", ")}: ready ${Math.round(readyMs)} ms after save (build ${Math.round(slowest.buildMs)}, zip ${Math.round(slowest.zipMs)}, handover ${Math.round(slowest.handoverMs)}, environment start ${Math.round(slowest.envStartMs)} ms)`);
+                for (const r of outcome.reloaded) {
+                  void r.served.then((at) => {
+                    if (state.reload !== summary) return;
+                    summary.servedMs = Math.min(summary.servedMs ?? Infinity, at - outcome.savedAt);
+                    summary.servedBy = r.name;
+                    if (io.interactive) redraw();
+                    else io.line(`first request served by the new ${r.name} ${Math.round(at - outcome.savedAt)} ms after save`);
+                  });
+                }
+              }
+              if (outcome.failures.length) state.status = "build failed; fix it and save again (the last good code keeps running)";
+              else if (outcome.reloaded.length) state.status = lines[0]!;
+              else state.status = "saved; no function changed";
             } catch (e) {
               // the whole of it: file:line:column, the message, the line with a caret
               state.buildErrors = buildErrorLines(e);
-              state.status = "build failed; fix it and save again (the last good code keeps running)";
+              state.status = "reload failed; fix it and save again (the last good code keeps running)";
             }
             state.busy = false;
             if (io.interactive) redraw();
             else {
+              for (const l of lines) if (l !== state.status) io.line(l);
               io.line(state.status);
               for (const l of state.buildErrors) io.line(l);
             }
           });
+          const stopWatching = () => {
+            stopWatcher();
+            void reloader.close();
+          };
           const plain = !io.interactive;
           await Promise.all([
             feeds.followRequests(cloud.url, abort.signal, (r) => (plain ? io.line(`request ${r.status} ${r.method} ${r.path} ${r.ms.toFixed(1)} ms`) : keep(state.requests, r))),

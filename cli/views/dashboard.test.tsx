@@ -58,3 +58,18 @@ describe("Dashboard while starting and building", () => {
     expect(frame).toContain("    let x const y");
   });
 });
+
+describe("Dashboard after a hot reload", () => {
+  const reload = { functions: ["get-movie"], readyMs: 412.4, parts: { build: 240, zip: 2, handover: 11, envStart: 150 } };
+
+  it("shows save-to-ready, and says when no request has been served by the new code yet", () => {
+    const frame = render(<Dashboard {...base} reload={reload} requests={[]} events={[]} emails={[]} />).lastFrame()!.replace(/\s+/g, " ");
+    expect(frame).toContain("last reload get-movie: ready 412 ms after save, no request served by it yet");
+    expect(frame).toContain("build 240, zip 2, handover 11, environment start 150 ms");
+  });
+
+  it("shows save-to-served once the new code answered a request", () => {
+    const frame = render(<Dashboard {...base} reload={{ ...reload, servedMs: 455, servedBy: "get-movie" }} requests={[]} events={[]} emails={[]} />).lastFrame()!.replace(/\s+/g, " ");
+    expect(frame).toContain("ready 412 ms after save, first request served 455 ms after save");
+  });
+});

@@ -30,6 +30,18 @@ export interface ErrorRow {
   message: string;
 }
 
+/** The last hot reload, timed from the save (the file's mtime or the watch event). */
+export interface ReloadSummary {
+  functions: string[];
+  /** save to an environment of the new code warm */
+  readyMs: number;
+  /** save to the first request answered by the new code; absent until one is */
+  servedMs?: number;
+  servedBy?: string;
+  /** the slowest function's steps, ms */
+  parts: { build: number; zip: number; handover: number; envStart: number };
+}
+
 export type FunctionBuildState = "checking" | "cached" | "building" | "built" | "failed";
 
 export interface DashboardProps {
@@ -44,6 +56,8 @@ export interface DashboardProps {
   builds?: Record<string, FunctionBuildState>;
   /** the last build's errors, whole (file:line:column, the line, a caret) */
   buildErrors?: string[];
+  /** the last hot reload's save-to-ready and save-to-served times */
+  reload?: ReloadSummary;
   requests: RequestRow[];
   events: EventRow[];
   emails: EmailRow[];
@@ -68,7 +82,7 @@ const BUILD_MARK: Record<FunctionBuildState, { mark: string; color: string }> = 
   failed: { mark: "✗", color: "red" },
 };
 
-export function Dashboard({ cloudUrl, apiUrl, status, errors = [], busy = false, builds = {}, buildErrors = [], requests, events, emails, traces = [], loadTrace, onQuit, rows = 6 }: DashboardProps) {
+export function Dashboard({ cloudUrl, apiUrl, status, errors = [], busy = false, builds = {}, buildErrors = [], reload, requests, events, emails, traces = [], loadTrace, onQuit, rows = 6 }: DashboardProps) {
   const showBuilds = Object.values(builds).some((b) => b !== "cached" && b !== "built") || buildErrors.length > 0 || busy;
   return (
     <Box flexDirection="column">
@@ -85,6 +99,14 @@ export function Dashboard({ cloudUrl, apiUrl, status, errors = [], busy = false,
         {busy ? " " : ""}
         {status}
       </Text>
+      {reload ? (
+        <Text color="gray">
+          last reload {reload.functions.join(", ")}: ready {Math.round(reload.readyMs)} ms after save
+          {reload.servedMs === undefined ? ", no request served by it yet" : `, first request served ${Math.round(reload.servedMs)} ms after save`} (build{" "}
+          {Math.round(reload.parts.build)}, zip {Math.round(reload.parts.zip)}, handover {Math.round(reload.parts.handover)}, environment start{" "}
+          {Math.round(reload.parts.envStart)} ms)
+        </Text>
+      ) : null}
       {showBuilds && Object.keys(builds).length ? (
         <Box>
           {Object.entries(builds).map(([name, state]) => (

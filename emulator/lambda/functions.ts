@@ -527,8 +527,13 @@ export class FunctionRegistry {
   }
 
   /** Starts one environment of the function ahead of need (provisioned-concurrency style); resolves when it is ready. */
-  prewarm(ref: string): Promise<void> {
-    return this.lookup(ref).record.pool.prewarm();
+  prewarm(ref: string, initializationType?: "provisioned-concurrency" | "on-demand"): Promise<void> {
+    return this.lookup(ref).record.pool.prewarm(initializationType);
+  }
+
+  /** Epoch ms at which the first invocation of the function's current code was answered. */
+  firstAnswer(ref: string): Promise<number> {
+    return this.lookup(ref).record.pool.firstAnswer();
   }
 
   /** Resolves once no Event invocation is waiting or running (tests, shutdown). */

@@ -72,6 +72,8 @@ export class FunctionPool {
   private readonly prewarming = new Set<ExecutionEnvironment>();
   private started = 0;
   private closed = false;
+  /** when the first invocation of a revision was answered, for whoever waits on it (`movies dev`'s save-to-served time) */
+  private answered?: { revision: number; at?: number; waiters: Array<(at: number) => void> };
 
   constructor(
     private spec: EnvironmentSpec,
@@ -113,10 +115,10 @@ export class FunctionPool {
    * path, and its first REPORT has no Init Duration. Resolves when it is ready
    * or failed (then the failure is logged like any init error).
    */
-  async prewarm(): Promise<void> {
+  async prewarm(initializationType: "provisioned-concurrency" | "on-demand" = "provisioned-concurrency"): Promise<void> {
     const current = [...this.environments].some((e) => e.spec.revision === this.spec.revision && e.state !== "dead");
     if (this.closed || current || this.environments.size >= this.options.maxEnvironments) return;
-    const env = this.startEnvironment({ AWS_LAMBDA_INITIALIZATION_TYPE: "provisioned-concurrency" });
+    const env = this.startEnvironment({ AWS_LAMBDA_INITIALIZATION_TYPE: initializationType });
     this.prewarming.add(env);
     const init = await env.ready;
     this.prewarming.delete(env);
@@ -124,6 +126,26 @@ export class FunctionPool {
       env.log(initReportLine(init.initDurationMs, init.timedOut ? "timeout" : "error", init.timedOut ? undefined : (init.error.errorType ?? "Runtime.Unknown")));
     }
     this.pump();
+  }
+
+  /**
+   * Epoch ms at which the first invocation of the current code was answered
+   * (a function error counts: the new code answered). Ask right after the code
+   * changes; a later change leaves the promise pending.
+   */
+  firstAnswer(): Promise<number> {
+    const revision = this.spec.revision;
+    if (this.answered?.revision !== revision) this.answered = { revision, waiters: [] };
+    const a = this.answered;
+    if (a.at !== undefined) return Promise.resolve(a.at);
+    return new Promise((resolve) => a.waiters.push(resolve));
+  }
+
+  private markAnswered(revision: number): void {
+    const a = this.answered;
+    if (!a || a.revision !== revision || a.at !== undefined) return;
+    a.at = Date.now();
+    for (const w of a.waiters.splice(0)) w(a.at);
   }
 
   /** Ends environments idle since before `idleSince` (epoch ms). */
@@ -227,6 +249,7 @@ export class FunctionPool {
             requestId,
           );
           waiter.resolve({ error: init.error, logLines: lines, durationMs: 0, initDurationMs, logStreamName: env.logStreamName });
+          this.markAnswered(spec.revision);
           return;
         }
       }
@@ -254,6 +277,7 @@ export class FunctionPool {
         initDurationMs,
         logStreamName: env.logStreamName,
       });
+      this.markAnswered(spec.revision);
     } catch (err) {
       waiter.reject(err);
     } finally {

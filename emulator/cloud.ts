@@ -60,7 +60,7 @@ export interface CloudOptions {
   allowedHosts?: string[];
   /** how many emails, log events per function and API requests are kept (see core/retention.ts for defaults and env vars) */
   retention?: Partial<Retention>;
-  /** how many recent traces are kept (default 500, or MOVIES_TRACE_LIMIT) */
+  /** how many recent traces are kept (default 500, or MOVIES_TRACE_LIMIT); 0 records none */
   traceLimit?: number;
   /** an OpenTelemetry collector's OTLP/HTTP base URL: finished spans are sent to `<url>/v1/traces` (default MOVIES_OTLP_ENDPOINT) */
   otlpEndpoint?: string;
@@ -113,15 +113,17 @@ export async function startCloud(opts: CloudOptions): Promise<Cloud> {
 
   const { service: iamService, model: iam } = createIam({ accountId, mode: opts.iam });
   const keep = retention(opts.retention);
-  const traces = new TraceStore(opts.traceLimit ?? traceLimitFromEnv());
-  const tracer = new Tracer(traces);
+  const traceLimit = opts.traceLimit ?? traceLimitFromEnv();
+  // a limit of 0 turns recording off: no service gets a tracer, the endpoints list nothing
+  const traces = new TraceStore(Math.max(1, traceLimit));
+  const tracer = traceLimit > 0 ? new Tracer(traces) : undefined;
   const otlpEndpoint = opts.otlpEndpoint ?? (process.env.MOVIES_OTLP_ENDPOINT || undefined);
   const exporter = otlpEndpoint ? new OtlpExporter({ endpoint: otlpEndpoint, onError: (e) => onError(notice(e.message)) }) : undefined;
   if (exporter) traces.subscribe((span) => exporter.offer(span));
   const lambda = new FunctionRegistry({ accountId, region, stateDir, endpointUrl: cloudUrl, identity: functionIdentity(iam), logs: new LogStore(keep.logEventsPerFunction), tracer });
   const dynamodb = await createDynamoDb({ stateDir, onError, ttlSweepMs: opts.ttlSweepMs, accountId, region });
   const sqs = createSqs({ accountId, tracer });
-  sqs.model.onDeadLetter = (from, m, to) =>
+  if (tracer) sqs.model.onDeadLetter = (from, m, to) =>
     traceDeadLetter(tracer, from.name, to.name, { id: m.id, sentAt: m.sentAt, traceparent: m.attributes?.traceparent?.StringValue, receiveCount: m.receiveCount });
   const sns = createSns({
     accountId,

@@ -16,6 +16,12 @@ function parseCount(value: string): number {
   return n;
 }
 
+function parseTraceLimit(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`'${value}' is not a whole number of traces (0 turns tracing off)`);
+  return n;
+}
+
 const program = new Command()
   .name("npm run cloud --")
   .description("Runs the embedded cloud (DynamoDB, SQS, SNS, SES, STS, Lambda, API Gateway, stacks applied over /_movies/stacks) on one port, in the foreground")
@@ -36,7 +42,7 @@ const program = new Command()
   .option("--mailbox-limit <n>", "sent emails kept in the mailbox, oldest dropped first (default 5000; also MOVIES_CLOUD_MAILBOX_LIMIT)", parseCount)
   .option("--log-events-per-function <n>", "log events kept per function (default 10000; also MOVIES_CLOUD_LOG_EVENTS_PER_FUNCTION)", parseCount)
   .option("--api-request-limit <n>", "API requests kept for the dashboard (default 1000; also MOVIES_CLOUD_API_REQUEST_LIMIT)", parseCount)
-  .option("--trace-limit <n>", "recent traces kept for /_movies/traces (default 500; also MOVIES_TRACE_LIMIT)", parseCount)
+  .option("--trace-limit <n>", "recent traces kept for /_movies/traces (default 500, 0 records none; also MOVIES_TRACE_LIMIT)", parseTraceLimit)
   .option("--otlp-endpoint <url>", "send spans to this OpenTelemetry collector over OTLP/HTTP JSON (<url>/v1/traces); also MOVIES_OTLP_ENDPOINT")
   .parse();
 

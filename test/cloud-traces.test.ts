@@ -1,3 +1,5 @@
+import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
+import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -205,6 +207,60 @@ describe("traces of the MoviesStack's requests", () => {
       await apply(stack.template);
     }
   }, 60_000);
+
+  it("shows each redelivery of a failing message and its move to the dead-letter queue as spans of its trace", async () => {
+    // AWS's 180 s visibility timeout would make five receives take 15 minutes
+    const quick = structuredClone(stack.template);
+    quick.resource.aws_sqs_queue.movie_updates_queue.visibility_timeout_seconds = 1;
+    quick.resource.aws_lambda_event_source_mapping.email_notification_queue_trigger.maximum_batching_window_in_seconds = 0;
+    const outputs = (await apply(quick)).outputs;
+    try {
+      const traceId = "0af7651916cd43dd8448eb211c80319c";
+      const sqs = new SQSClient({ endpoint: cloud.url, region: "us-east-1", credentials: { accessKeyId: "test", secretAccessKey: "test" } });
+      await sqs.send(new SendMessageCommand({
+        QueueUrl: outputs.queue_url.value,
+        MessageBody: JSON.stringify({ id: "x" }),
+        MessageAttributes: { Type: { DataType: "String", StringValue: "MovieRenamed" }, traceparent: { DataType: "String", StringValue: `00-${traceId}-b7ad6b7169203331-01` } },
+      }));
+      const spans = await until("the dead-letter span", async () => {
+        const t = await trace(traceId);
+        return t.body.spans?.some((s) => s.operation === "DeadLetter") ? t.body.spans : undefined;
+      }, 30_000);
+      const waits = spans.filter((s) => s.operation === "ReceiveMessage").sort((a, b) => a.startTime - b.startTime);
+      expect(waits.map((s) => s.attributes["messaging.aws_sqs.receive_count"])).toEqual([1, 2, 3, 4, 5]);
+      expect(waits.slice(1).every((s) => s.name.startsWith("SQS redelivery movie-updates-queue"))).toBe(true);
+      // each redelivery waits from the previous receive, about the visibility timeout
+      for (let i = 1; i < waits.length; i++) expect(waits[i]!.startTime).toBeGreaterThanOrEqual(waits[i - 1]!.startTime + waits[i - 1]!.durationMs - SLACK_MS);
+      const invocations = spans.filter((s) => s.name === "email-notification");
+      expect(invocations).toHaveLength(5);
+      expect(invocations.every((s) => waits.some((w) => w.spanId === s.parentSpanId))).toBe(true);
+      expect(spans.filter((s) => s.operation === "ChangeMessageVisibility" && s.status === "error")).toHaveLength(5);
+      const dead = spans.find((s) => s.operation === "DeadLetter")!;
+      expect(dead).toMatchObject({ service: "sqs", status: "error", name: "SQS dead-letter movie-updates-queue to movie-updates-dlq" });
+      expect(dead.startTime).toBeGreaterThanOrEqual(waits[4]!.startTime);
+    } finally {
+      await apply(stack.template);
+    }
+  }, 60_000);
+
+  it("joins a Lambda Invoke to the trace its caller's traceparent names", async () => {
+    const traceId = "5b8aa5a2d2c872e8321cf37308d69df2";
+    const lambda = new LambdaClient({ endpoint: cloud.url, region: "us-east-1", credentials: { accessKeyId: "test", secretAccessKey: "test" } });
+    lambda.middlewareStack.add(
+      (next) => (args) => {
+        (args.request as { headers: Record<string, string> }).headers.traceparent = `00-${traceId}-051581bf3cb55c13-01`;
+        return next(args);
+      },
+      { step: "build", name: "traceparent" },
+    );
+    const out = await lambda.send(new InvokeCommand({ FunctionName: "list-movies", Payload: JSON.stringify({ httpMethod: "GET", path: "/movies", resource: "/movies", headers: {}, queryStringParameters: null, requestContext: { requestId: "r" } }) }));
+    expect(out.StatusCode).toBe(200);
+    const spans = (await trace(traceId)).body.spans;
+    const fn = spans.find((s) => s.name === "list-movies")!;
+    expect(fn).toMatchObject({ traceId, service: "lambda" });
+    expect(fn.parentSpanId).toBeUndefined();
+    expect(spans.some((s) => s.service === "dynamodb" && s.parentSpanId === fn.spanId)).toBe(true);
+  }, 30_000);
 
   it("sends the spans to an OTLP/HTTP receiver as they finish, in valid OTLP/JSON", async () => {
     const spans = await until("the create request's spans at the receiver", async () => {

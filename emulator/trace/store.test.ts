@@ -60,7 +60,8 @@ describe("the trace store", () => {
     expect(traceLimitFromEnv({})).toBe(DEFAULT_TRACE_LIMIT);
     expect(traceLimitFromEnv({ MOVIES_TRACE_LIMIT: "20" })).toBe(20);
     expect(() => traceLimitFromEnv({ MOVIES_TRACE_LIMIT: "lots" })).toThrow(/MOVIES_TRACE_LIMIT/);
-    expect(() => traceLimitFromEnv({ MOVIES_TRACE_LIMIT: "0" })).toThrow(/positive/);
+    expect(traceLimitFromEnv({ MOVIES_TRACE_LIMIT: "0" })).toBe(0);
+    expect(() => traceLimitFromEnv({ MOVIES_TRACE_LIMIT: "-3" })).toThrow(/whole number/);
   });
 });
 

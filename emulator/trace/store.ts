@@ -5,12 +5,12 @@ export const DEFAULT_TRACE_LIMIT = 500;
 /** Spans kept per trace: a runaway loop in one trace cannot take the memory of the others. */
 export const MAX_SPANS_PER_TRACE = 2000;
 
-/** The trace limit from MOVIES_TRACE_LIMIT (a positive integer), else the default. */
+/** The trace limit from MOVIES_TRACE_LIMIT (a whole number; 0 turns tracing off), else the default. */
 export function traceLimitFromEnv(env: NodeJS.ProcessEnv = process.env): number {
   const raw = env.MOVIES_TRACE_LIMIT;
   if (raw === undefined || raw === "") return DEFAULT_TRACE_LIMIT;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`MOVIES_TRACE_LIMIT must be a positive whole number of traces, got ${JSON.stringify(raw)}`);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`MOVIES_TRACE_LIMIT must be a whole number of traces (0 turns tracing off), got ${JSON.stringify(raw)}`);
   return n;
 }
 

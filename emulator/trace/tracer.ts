@@ -27,7 +27,7 @@ export interface SpanStart {
 export class Tracer {
   private readonly running = new Map<string, Span>();
   /** SQS message id -> the span that put it in its queue; bounded like the store */
-  private readonly messages = new Map<string, { by: Span; at?: number }>();
+  private readonly messages = new Map<string, { by?: Span; at?: number }>();
   private readonly maxMessages: number;
 
   constructor(readonly store: TraceStore) {
@@ -84,8 +84,7 @@ export class Tracer {
 
   /** Remembers which span enqueued an SQS message, for the consumer that receives it. */
   enqueued(messageId: string, by: Span): void {
-    this.messages.set(messageId, { by });
-    if (this.messages.size > this.maxMessages) this.messages.delete(this.messages.keys().next().value!);
+    this.remember(messageId, { by });
   }
 
   enqueuedBy(messageId: string): Span | undefined {
@@ -96,10 +95,16 @@ export class Tracer {
   handedOut(messageId: string, at: number): void {
     const m = this.messages.get(messageId);
     if (m) m.at = at;
+    else this.remember(messageId, { at });
   }
 
   lastHandedOut(messageId: string): number | undefined {
     return this.messages.get(messageId)?.at;
+  }
+
+  private remember(messageId: string, entry: { by?: Span; at?: number }): void {
+    this.messages.set(messageId, entry);
+    if (this.messages.size > this.maxMessages) this.messages.delete(this.messages.keys().next().value!);
   }
 
   /** The message left its queue for good (deleted or dead-lettered). */

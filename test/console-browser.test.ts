@@ -230,6 +230,7 @@ describe.skipIf(!hasChromium)("the console in headless Chromium", { timeout: 120
     expect(await page.locator("ol.waterfall .bar").count()).toBe(await page.locator("ol.waterfall li").count());
     await shot("trace");
     const traceUrl = page.url();
+    expect(await page.locator("ol.waterfall").getByRole("link", { name: "create-movie" }).getAttribute("href")).toBe(`/_movies/console/functions/${fnName("create-movie")}`);
 
     await open("/mailbox", "New Movie Added: Heat");
     await page.locator("article.mail", { hasText: "New Movie Added: Heat" }).getByRole("link", { name: "The trace that sent this email" }).click();

@@ -84,7 +84,7 @@ export function traceView(traceId: string): View {
         return h(
           "li",
           { class: `span ${s.service}${s.status === "error" ? " failed" : ""}` },
-          h("span", { class: "label", "data-depth": depth }, h("span", { class: "svc" }, s.service), ` ${s.name}`, s.status === "error" ? h("span", { class: "bad" }, ` ✗ ${code ?? "error"}`) : null),
+          h("span", { class: "label", "data-depth": depth }, h("span", { class: "svc" }, s.service), " ", typeof s.attributes["faas.name"] === "string" ? h("a", { href: `${BASE}/functions/${encodeURIComponent(s.attributes["faas.name"])}` }, s.name) : s.name, s.status === "error" ? h("span", { class: "bad" }, ` ✗ ${code ?? "error"}`) : null),
           h("span", { class: "track", "aria-hidden": "true" }, h("span", { class: "bar", "data-left": left.toFixed(2), "data-width": width.toFixed(2) })),
           h("span", { class: "ms" }, open ? "under way" : `${s.durationMs.toFixed(2)} ms`),
         );

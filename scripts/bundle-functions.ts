@@ -75,8 +75,11 @@ async function bundleOne(rootDir: string, outDir: string, name: FunctionName): P
  * stores (level 0) what it hands to the in-process cloud, where size costs
  * nothing and compressing costs tens of milliseconds per save.
  */
-export function zipBundle(code: Uint8Array, level: 0 | 9 = 9): Uint8Array {
-  return zipSync({ [BUNDLE_ENTRY]: [code, { mtime: FIXED_MTIME, os: 3, attrs: 0o100644 << 16, level }] }, { mtime: FIXED_MTIME });
+export function zipBundle(code: Uint8Array | Record<string, Uint8Array>, level: 0 | 9 = 9): Uint8Array {
+  const files = code instanceof Uint8Array ? { [BUNDLE_ENTRY]: code } : code;
+  const entries: Record<string, [Uint8Array, { mtime: Date; os: number; attrs: number; level: 0 | 9 }]> = {};
+  for (const name of Object.keys(files).sort()) entries[name] = [files[name]!, { mtime: FIXED_MTIME, os: 3, attrs: 0o100644 << 16, level }];
+  return zipSync(entries, { mtime: FIXED_MTIME });
 }
 
 /** esbuild's options for a function's bundle: shared by the deploy build and `movies dev`'s incremental contexts. */

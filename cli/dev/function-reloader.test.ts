@@ -1,9 +1,10 @@
-import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FunctionRegistry } from "../../emulator/lambda/functions.js";
 import { handlerZip, TEST_ROLE } from "../../emulator/lambda/test-support/handler-zip.js";
+import { REPO_ROOT } from "../../test/support/movies-cli.js";
 import { until } from "../../test/support/until.js";
 import { buildErrorLines } from "../build-errors.js";
 import { FunctionReloader } from "./function-reloader.js";
@@ -18,7 +19,9 @@ let root: string;
 let registry: FunctionRegistry;
 let reloader: FunctionReloader;
 
-const GREETER = (word: string) => `import { punctuation } from "../shared/style.js";\nexport const handler = async () => "${word}" + punctuation;\n`;
+// greeter also imports a package (fflate): it goes to the zip's vendor modules, built once
+const GREETER = (word: string) =>
+  `import { strToU8 } from "fflate";\nimport { punctuation } from "../shared/style.js";\nexport const handler = async () => "${word}" + punctuation + (strToU8("").length ? "?" : "");\n`;
 const file = (...parts: string[]) => join(root, "handlers", ...parts);
 
 async function invoke(name: string): Promise<unknown> {
@@ -29,6 +32,7 @@ async function invoke(name: string): Promise<unknown> {
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), "movies-reload-"));
   for (const dir of ["greeter", "counter", "shared"]) mkdirSync(file(dir), { recursive: true });
+  symlinkSync(join(REPO_ROOT, "node_modules"), join(root, "node_modules"), "dir");
   writeFileSync(file("shared", "style.ts"), `export const punctuation: string = "!";\n`);
   writeFileSync(file("greeter", "handler.ts"), GREETER("hello"));
   writeFileSync(file("counter", "handler.ts"), `let count = 0;\nexport const handler = async () => ++count;\n`);
@@ -96,7 +100,7 @@ describe("hot reload in movies dev", { timeout: 60_000 }, () => {
     const outcome = await reloader.changed([file("greeter", "handler.ts")]);
     expect(outcome.reloaded).toEqual([]);
     expect(outcome.failures.map((f) => f.name)).toEqual(["greeter"]);
-    expect(buildErrorLines(outcome.failures[0]!.error).join("\n")).toMatch(/handlers\/greeter\/handler\.ts:3:\d+: /);
+    expect(buildErrorLines(outcome.failures[0]!.error).join("\n")).toMatch(/handlers\/greeter\/handler\.ts:4:\d+: /);
     expect(await invoke("dev-greeter")).toBe("howdy?");
 
     // fixed: the next save serves it

@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import { statSync } from "node:fs";
 import { relative, resolve } from "node:path";
-import type { BuildContext } from "esbuild";
+import type { BuildContext, BuildOptions } from "esbuild";
+import { buildVendor, vendorImports, type VendorBuild } from "./vendor-split.js";
 
 /**
  * The Lambda side of the cloud running in this process (the cloud's
@@ -13,7 +14,6 @@ export interface ReloadTarget {
   updateCode(ref: string, zip: Uint8Array): { CodeSha256: string; LastUpdateStatus: string };
   prewarm(ref: string, initializationType?: "provisioned-concurrency" | "on-demand"): Promise<void>;
   firstAnswer(ref: string): Promise<number>;
-  get(ref: string): { CodeSha256: string };
 }
 
 export interface ReloadableFunction {
@@ -57,7 +57,12 @@ export type ReloadProgress = "building" | "built" | "failed";
 
 interface Watched {
   fn: ReloadableFunction;
+  /** the function's own code with its packages in vendor modules (split), or the whole bundle as the deploy builds it */
   context: BuildContext;
+  split: boolean;
+  /** packages the function's own code imported in its last build */
+  used: Set<string>;
+  vendor?: VendorBuild;
   /** files the bundle is made of, relative to the root, from esbuild's metafile */
   inputs: Set<string>;
   /** sha256 of the bundle the function runs */
@@ -88,25 +93,21 @@ export class FunctionReloader {
 
   /**
    * Creates the contexts and builds each function once, one after the other
-   * (esbuild uses every core for each): the first save then pays for an
-   * incremental rebuild only. The built code counts as running only when its
-   * deploy zip is the deployed one (a save during the deploy or this warm-up
-   * makes a difference the next save hands over).
+   * (esbuild uses every core for each): a save then pays for an incremental
+   * rebuild of the function's own code only. What is built here is not what
+   * the deploy shipped (that is one bundle), so the first save that reaches a
+   * function always hands its code over, and so does a save made during the
+   * deploy or this warm-up.
    */
   start(): Promise<void> {
     this.warming ??= (async () => {
-      const [{ context }, { functionBuildOptions, zipBundle }] = await Promise.all([import("esbuild"), import("../../scripts/bundle-functions.js")]);
       for (const fn of this.functions) {
         if (this.closed) return;
-        const ctx = await context({ ...functionBuildOptions(this.root, fn.name), metafile: true });
-        const w: Watched = { fn, context: ctx, inputs: new Set(), failed: false };
+        const used = new Set<string>();
+        const w: Watched = { fn, context: await this.splitContext(fn.name, used), split: true, used, inputs: new Set(), failed: false };
         this.watched.push(w);
         try {
-          const r = await ctx.rebuild();
-          w.inputs = new Set(Object.keys(r.metafile?.inputs ?? {}));
-          const code = r.outputFiles![0]!.contents;
-          const deployed = this.target.get(fn.functionName).CodeSha256;
-          if (createHash("sha256").update(zipBundle(code, 9)).digest("base64") === deployed) w.codeHash = hashOf(code);
+          await this.build(w);
         } catch {
           // the first save rebuilds it and reports why
           w.failed = true;
@@ -140,11 +141,9 @@ export class FunctionReloader {
     const { name, functionName } = w.fn;
     this.onProgress(name, "building");
     const t0 = performance.now();
-    let code: Uint8Array;
+    let built: { files: Record<string, Uint8Array>; hash: string };
     try {
-      const r = await w.context.rebuild();
-      w.inputs = new Set(Object.keys(r.metafile?.inputs ?? {}));
-      code = r.outputFiles![0]!.contents;
+      built = await this.build(w);
       w.failed = false;
     } catch (error) {
       w.failed = true;
@@ -154,14 +153,14 @@ export class FunctionReloader {
     }
     const t1 = performance.now();
     if (this.closed) return;
-    const hash = hashOf(code);
+    const hash = built.hash;
     if (hash === w.codeHash) {
       this.onProgress(name, "built");
       outcome.unchanged.push(name);
       return;
     }
     const { zipBundle } = await import("../../scripts/bundle-functions.js");
-    const zip = zipBundle(code, 0);
+    const zip = zipBundle(built.files, 0);
     const t2 = performance.now();
     await this.target.prepareCode(zip);
     const config = this.target.updateCode(functionName, zip);
@@ -185,6 +184,43 @@ export class FunctionReloader {
       readyAt: Date.now(),
       served,
     });
+  }
+
+  private async options(name: string): Promise<BuildOptions & { write: false }> {
+    const { functionBuildOptions } = await import("../../scripts/bundle-functions.js");
+    return { ...functionBuildOptions(this.root, name), metafile: true };
+  }
+
+  private async splitContext(name: string, used: Set<string>): Promise<BuildContext> {
+    const { context } = await import("esbuild");
+    const options = await this.options(name);
+    return context({ ...options, plugins: [vendorImports(used)] });
+  }
+
+  /**
+   * Rebuilds the function: its own code, and its packages when it imports one
+   * the vendor modules do not hold yet. A package whose exports are only known
+   * at run time (CommonJS) makes this function build whole from then on.
+   */
+  private async build(w: Watched): Promise<{ files: Record<string, Uint8Array>; hash: string }> {
+    const { BUNDLE_ENTRY } = await import("../../scripts/bundle-functions.js");
+    let r = await w.context.rebuild();
+    if (w.split && (!w.vendor || ![...w.used].every((s) => w.vendor!.specs.has(s)))) {
+      const vendor = await buildVendor(await this.options(w.fn.name), new Set(w.used));
+      if (vendor) w.vendor = vendor;
+      else {
+        const { context } = await import("esbuild");
+        await w.context.dispose();
+        w.context = await context(await this.options(w.fn.name));
+        w.split = false;
+        w.vendor = undefined;
+        r = await w.context.rebuild();
+      }
+    }
+    w.inputs = new Set(Object.keys(r.metafile?.inputs ?? {}));
+    const code = r.outputFiles![0]!.contents;
+    if (!w.split) return { files: { [BUNDLE_ENTRY]: code }, hash: hashOf(code) };
+    return { files: { [BUNDLE_ENTRY]: code, ...w.vendor!.files }, hash: `${hashOf(code)}:${w.vendor!.hash}` };
   }
 }
 

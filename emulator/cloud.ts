@@ -33,7 +33,7 @@ import { LogStore } from "./lambda/logs/log-store.js";
 import { createTraceAdminService } from "./trace/admin-service.js";
 import { TraceStore, traceLimitFromEnv } from "./trace/store.js";
 import { Tracer } from "./trace/tracer.js";
-import { traceDeadLetter } from "./trace/messaging.js";
+import { traceDeadLetter, traceEnqueue } from "./trace/messaging.js";
 import { OtlpExporter } from "./trace/otlp-exporter.js";
 
 export interface CloudOptions {
@@ -124,6 +124,7 @@ export async function startCloud(opts: CloudOptions): Promise<Cloud> {
   const lambda = new FunctionRegistry({ accountId, region, stateDir, endpointUrl: cloudUrl, identity: functionIdentity(iam), logs: new LogStore(keep.logEventsPerFunction), tracer });
   const dynamodb = await createDynamoDb({ stateDir, onError, ttlSweepMs: opts.ttlSweepMs, accountId, region });
   const sqs = createSqs({ accountId, tracer });
+  if (tracer) sqs.model.onSent = (queue, m, trace) => traceEnqueue(tracer, trace, queue.name, m.id);
   if (tracer) sqs.model.onDeadLetter = (from, m, to) =>
     traceDeadLetter(tracer, from.name, to.name, { id: m.id, sentAt: m.sentAt, traceparent: m.attributes?.traceparent?.StringValue, receiveCount: m.receiveCount });
   const sns = createSns({

@@ -1,3 +1,4 @@
+import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -241,6 +242,25 @@ describe("traces of the MoviesStack's requests", () => {
       await apply(stack.template);
     }
   }, 60_000);
+
+  it("joins a Lambda Invoke to the trace its caller's traceparent names", async () => {
+    const traceId = "5b8aa5a2d2c872e8321cf37308d69df2";
+    const lambda = new LambdaClient({ endpoint: cloud.url, region: "us-east-1", credentials: { accessKeyId: "test", secretAccessKey: "test" } });
+    lambda.middlewareStack.add(
+      (next) => (args) => {
+        (args.request as { headers: Record<string, string> }).headers.traceparent = `00-${traceId}-051581bf3cb55c13-01`;
+        return next(args);
+      },
+      { step: "build", name: "traceparent" },
+    );
+    const out = await lambda.send(new InvokeCommand({ FunctionName: "list-movies", Payload: JSON.stringify({ httpMethod: "GET", path: "/movies", resource: "/movies", headers: {}, queryStringParameters: null, requestContext: { requestId: "r" } }) }));
+    expect(out.StatusCode).toBe(200);
+    const spans = (await trace(traceId)).body.spans;
+    const fn = spans.find((s) => s.name === "list-movies")!;
+    expect(fn).toMatchObject({ traceId, service: "lambda" });
+    expect(fn.parentSpanId).toBeUndefined();
+    expect(spans.some((s) => s.service === "dynamodb" && s.parentSpanId === fn.spanId)).toBe(true);
+  }, 30_000);
 
   it("sends the spans to an OTLP/HTTP receiver as they finish, in valid OTLP/JSON", async () => {
     const spans = await until("the create request's spans at the receiver", async () => {

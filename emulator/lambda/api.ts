@@ -1,3 +1,4 @@
+import { traceOfRequest } from "../trace/http-trace.js";
 import { createReadStream, existsSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { AwsError, isAwsError } from "../core/aws-error.js";
@@ -96,7 +97,7 @@ export function createLambdaService(options: LambdaServiceOptions): Service {
     if ((m = FUNCTION_PART.exec(path))) {
       const name = decodeURIComponent(m[1]);
       const part = m[2];
-      if (part === "invocations" && method === "POST") return invoke(req, res, r, name);
+      if (part === "invocations" && method === "POST") return invoke(req, res, r, name, ctx);
       if (part === "configuration" && method === "GET") return sendRestJson(res, ctx, 200, registry.get(name));
       // Only $LATEST exists: nothing is ever published.
       if (part === "versions" && method === "GET") return sendRestJson(res, ctx, 200, { Versions: [registry.get(name)] });
@@ -247,7 +248,7 @@ export function createLambdaService(options: LambdaServiceOptions): Service {
   }
 
   /** The reply's request id is the invocation's awsRequestId, as on Lambda. */
-  async function invoke(req: IncomingMessage, res: ServerResponse, r: RouteInfo, name: string): Promise<void> {
+  async function invoke(req: IncomingMessage, res: ServerResponse, r: RouteInfo, name: string, ctx: CallContext): Promise<void> {
     const payload = await readBody(req);
     const invocationType = (header(r, "x-amz-invocation-type") ?? "RequestResponse") as InvocationType;
     const logType = header(r, "x-amz-log-type") === "Tail" ? "Tail" : "None";
@@ -256,6 +257,9 @@ export function createLambdaService(options: LambdaServiceOptions): Service {
       logType,
       qualifier: r.query.get("Qualifier") ?? undefined,
       clientContext: header(r, "x-amz-client-context"),
+      // a function's call (traced by the IAM guard) is the parent; another caller's trace headers name the trace
+      trace: ctx.trace,
+      traceId: ctx.trace ? undefined : traceOfRequest(r.headers).traceId,
     });
     const headers: Record<string, string | number> = {
       "content-type": "application/json",

@@ -46,6 +46,8 @@ export interface InvokeOptions {
   trace?: SpanContext;
   /** other spans that caused it (the rest of an SQS batch) */
   traceLinks?: SpanContext[];
+  /** the trace to join when no parent span is known (a caller's traceparent) */
+  traceId?: string;
 }
 
 export interface InvokeResult {
@@ -482,12 +484,13 @@ export class FunctionRegistry {
    * (cold or warm, init and run time, error) that the calls made with the
    * environment's credentials join while it runs.
    */
-  private async runTraced(record: FunctionRecord, input: InvocationInput, cause: Pick<InvokeOptions, "trace" | "traceLinks">, invocationType: InvocationType, attempt: number): Promise<PoolInvocationResult> {
+  private async runTraced(record: FunctionRecord, input: InvocationInput, cause: Pick<InvokeOptions, "trace" | "traceLinks" | "traceId">, invocationType: InvocationType, attempt: number): Promise<PoolInvocationResult> {
     const tracer = this.options.tracer;
     if (!tracer) return record.pool.invoke(input);
     const name = record.config.FunctionName;
     const span = tracer.begin({
       parent: cause.trace,
+      traceId: cause.traceId,
       links: cause.traceLinks,
       name,
       service: "lambda",

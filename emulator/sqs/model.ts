@@ -1,3 +1,4 @@
+import type { SpanContext } from "../trace/span.js";
 import type { MessageAttributes } from "./md5.js";
 import { nonExistentQueue } from "./errors.js";
 import { Queue, type NewMessage, type ReceiveOptions, type ReceivedMessage, type SavedMessage, type SqsMessage } from "./queue.js";
@@ -41,6 +42,9 @@ export class SqsModel {
   purged(queue: Queue): void {
     this.changes?.purged(queue);
   }
+
+  /** hears each message sent by a traced call (a function's SendMessage): the tracer follows it to its consumer */
+  onSent?: (queue: Queue, message: SqsMessage, trace: SpanContext) => void;
 
   /** hears each message moved to a dead-letter queue (the tracer records it) */
   onDeadLetter?: (from: Queue, message: SqsMessage, to: Queue) => void;

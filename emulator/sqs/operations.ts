@@ -122,6 +122,7 @@ export const setQueueAttributes: SqsOperation = (model, input, call) => {
 export const sendMessage: SqsOperation = (model, input, call) => {
   const queue = queueOf(model, input, call);
   const msg = queue.send(readNewMessage(input, queue.settings.maximumMessageSize, senderId(call.ctx)));
+  if (call.ctx.trace) model.onSent?.(queue, msg, call.ctx.trace);
   const out: Record<string, unknown> = { MessageId: msg.id, MD5OfMessageBody: msg.md5OfBody };
   if (msg.md5OfAttributes) out.MD5OfMessageAttributes = msg.md5OfAttributes;
   if (msg.md5OfSystemAttributes) out.MD5OfMessageSystemAttributes = msg.md5OfSystemAttributes;
@@ -140,6 +141,7 @@ export const sendMessageBatch: SqsOperation = (model, input, call) => {
   }
   return runBatch(entries, (e) => {
     const msg = queue.send(readNewMessage(e, queue.settings.maximumMessageSize, senderId(call.ctx)));
+    if (call.ctx.trace) model.onSent?.(queue, msg, call.ctx.trace);
     const out: Record<string, unknown> = { Id: e.Id, MessageId: msg.id, MD5OfMessageBody: msg.md5OfBody };
     if (msg.md5OfAttributes) out.MD5OfMessageAttributes = msg.md5OfAttributes;
     if (msg.md5OfSystemAttributes) out.MD5OfMessageSystemAttributes = msg.md5OfSystemAttributes;

@@ -5,6 +5,8 @@ import { randomFillSync } from "node:crypto";
  * time: one syscall per ~500 spans instead of one per id.
  */
 const pool = Buffer.allocUnsafe(4096);
+const ZERO_8 = "0".repeat(16);
+const ZERO_16 = "0".repeat(32);
 let offset = pool.length;
 
 function take(bytes: number): string {
@@ -15,7 +17,7 @@ function take(bytes: number): string {
   const id = pool.toString("hex", offset, offset + bytes);
   offset += bytes;
   // All-zero ids are invalid (W3C trace context); 2^-64 odds, but a retry costs nothing.
-  return /^0+$/.test(id) ? take(bytes) : id;
+  return id === ZERO_8 || id === ZERO_16 ? take(bytes) : id;
 }
 
 /**

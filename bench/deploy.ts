@@ -73,10 +73,26 @@ async function untilReady(file: string, args: string[], env: Record<string, stri
       child.once("exit", (code) => reject(new Error(`${file} ${args.join(" ")} exited ${code} before ready:\n${out}`)));
     });
   } finally {
-    // npm runs the CLI as its child: signal the whole group this bench started
+    // npm runs the CLI as its child: signal the whole group this bench started,
+    // and wait until the port is free (npm may exit before the CLI under it)
     if (child.exitCode === null) process.kill(-child.pid!, "SIGINT");
     await stopChild(child);
+    await portFree(Number(args[args.indexOf("--port") + 1]));
   }
+}
+
+async function portFree(port: number): Promise<void> {
+  const { connect } = await import("node:net");
+  for (let i = 0; i < 200; i++) {
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, "127.0.0.1");
+      socket.once("connect", () => (socket.destroy(), resolve(true)));
+      socket.once("error", () => resolve(false));
+    });
+    if (!open) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`port ${port} is still in use 10 s after stopping movies dev`);
 }
 
 const fmt = (ms: number) => `${Math.round(ms)} ms`;

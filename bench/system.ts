@@ -20,7 +20,9 @@
  * limits raised, and the email rows once as shipped (2 s batching window) and
  * once with no window.
  *
- * ROUNDS (3), REQUESTS (2000), EMAILS (10), PROFILE=0 to skip the profile.
+ * ROUNDS (3), REQUESTS (1000), EMAILS (10); PROFILE=0 skips the profiles,
+ * KEEP_PROFILES=1 keeps the .cpuprofile files. One round with the profiles
+ * took about 5 min on 2 cores at load 17-26; the default three, 10-15 min there.
  */
 import { chmodSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
@@ -37,7 +39,7 @@ import { publishBench } from "./support/report.js";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
-const REQUESTS = Number(process.env.REQUESTS ?? 2000);
+const REQUESTS = Number(process.env.REQUESTS ?? 1000);
 const IN_FLIGHT = 16;
 const EMAILS = Number(process.env.EMAILS ?? 10);
 const PROFILE = process.env.PROFILE !== "0";
@@ -76,6 +78,8 @@ interface Load {
   /** CPU ms per request of the server process and of its child processes (execution environments) */
   cpuServer: number;
   cpuChildren: number;
+  /** child processes (environments, spares) that started during the run: their start-up is in cpuChildren */
+  started: number;
 }
 
 function cpuSplit(pid: number): { own: number; children: Map<number, number> } {
@@ -103,8 +107,12 @@ async function load(server: ServerProcess, total: number, inFlight: number, one:
   const elapsed = performance.now() - started;
   const after = cpuSplit(server.pid);
   let children = 0;
-  for (const [pid, ms] of after.children) children += ms - (before.children.get(pid) ?? 0);
-  return { p50: median(latencies), rps: total / (elapsed / 1000), cpuServer: (after.own - before.own) / total, cpuChildren: children / total };
+  let spawned = 0;
+  for (const [pid, ms] of after.children) {
+    children += ms - (before.children.get(pid) ?? 0);
+    if (!before.children.has(pid)) spawned++;
+  }
+  return { p50: median(latencies), rps: total / (elapsed / 1000), cpuServer: (after.own - before.own) / total, cpuChildren: children / total, started: spawned };
 }
 
 /** POST /movies, then the email it causes, read from the mailbox over HTTP every 2 ms as a user's script would. */
@@ -305,7 +313,8 @@ function proxyEventSample(api: string, id: string): object {
 
 const ms = (x: number) => `${x.toFixed(1)} ms`;
 const med = (xs: Load[], f: (l: Load) => number) => median(xs.map(f));
-const cpu = (xs: Load[]) => `${med(xs, (l) => l.cpuServer + l.cpuChildren).toFixed(2)} ms (${med(xs, (l) => l.cpuServer).toFixed(2)} cloud + ${med(xs, (l) => l.cpuChildren).toFixed(2)} functions)`;
+const cpu = (xs: Load[]) =>
+  `${med(xs, (l) => l.cpuServer + l.cpuChildren).toFixed(2)} ms (${med(xs, (l) => l.cpuServer).toFixed(2)} cloud + ${med(xs, (l) => l.cpuChildren).toFixed(2)} functions; ${med(xs, (l) => l.started)} processes started during the run)`;
 // The CPU a warm GET cannot shed while the function calls DynamoDB through the AWS SDK from its own process.
 const floorCpu = median(sdkClient.map((c) => c.cpu)) + med(dyn, (l) => l.cpuServer) + median(hops.map((h) => h.cpu)) + median(rawClient.map((c) => c.cpu));
 const rows: [string, string][] = [

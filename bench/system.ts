@@ -326,7 +326,7 @@ const rows: [string, string][] = [
   ["peer: dynalite alone, GetItem p50 (16 in flight) / one at a time", `${ms(med(dyn, (l) => l.p50))} / ${ms(med(dynSerial, (l) => l.p50))}`],
   ["peer: dynalite alone, CPU per GetItem", `${med(dyn, (l) => l.cpuServer).toFixed(2)} ms`],
   ["floor: the AWS SDK's GetItem (what a function runs) against dynalite alone, CPU per call in the calling process / this bench's bare HTTP client", `${median(sdkClient.map((c) => c.cpu)).toFixed(2)} ms / ${median(rawClient.map((c) => c.cpu)).toFixed(2)} ms`],
-  ["floor: the process hop alone (IPC round trip of a GET-sized event and result, child process), p50 / CPU per round trip", `${ms(median(hops.map((h) => h.p50)))} / ${median(hops.map((h) => h.cpu)).toFixed(2)} ms`],
+  ["floor: the process hop alone (IPC round trip of a GET-sized event and result, child process), p50 / CPU per round trip", `${median(hops.map((h) => h.p50)).toFixed(2)} ms / ${median(hops.map((h) => h.cpu)).toFixed(2)} ms`],
   [
     `ceiling for the warm GET from those floors alone, ${cpus().length} cores x 1000 / (SDK call + dynalite GetItem + process hop + bare client), requests/s; the target 0.8 x dynalite`,
     `${((cpus().length * 1000) / floorCpu).toFixed(0)}; ${(0.8 * med(dyn, (l) => l.rps)).toFixed(0)}`,

@@ -34,7 +34,7 @@ async function timeProcess(start: () => Promise<ServerProcess>): Promise<Sample>
 const health = answersGet("/_movies/health");
 const motoMissing = motoMissingReason();
 const peers: { name: string; start: () => Promise<ServerProcess>; goal: string }[] = [
-  { name: "embedded cloud `node bin/cloud.mjs`, first answer: `GET /_movies/health`", start: () => spawnCloud(health), goal: "<= 150 ms" },
+  { name: "embedded cloud `node bin/cloud.mjs`, first answer: `GET /_movies/health`", start: () => spawnCloud({ probe: health }), goal: "<= 150 ms" },
   { name: "embedded cloud `node bin/cloud.mjs`, first answer: DynamoDB `ListTables` (starts dynalite)", start: () => spawnCloud(), goal: "" },
   { name: "bare Node HTTP server (`http.createServer`), first answer: `GET /`", start: spawnBareNode, goal: "floor" },
   ...(motoMissing ? [] : [{ name: "moto_server, first answer: DynamoDB `ListTables`", start: () => spawnMoto(), goal: "peer" }]),
@@ -42,13 +42,13 @@ const peers: { name: string; start: () => Promise<ServerProcess>; goal: string }
 const samples = new Map<string, Sample[]>(peers.map((p) => [p.name, []]));
 
 // the first start builds the bundle when a source changed; users pay that once, so it is not measured
-await timeProcess(() => spawnCloud(health));
+await timeProcess(() => spawnCloud({ probe: health }));
 // Interleaved rounds, so load from other work on the machine hits every peer alike.
 for (let i = 0; i < ROUNDS; i++) for (const p of peers) samples.get(p.name)!.push(await timeProcess(p.start));
 
 // One more start under the profiler (it slows the start, so it is not among the samples above).
 const profileDir = mkdtempSync(join(tmpdir(), "movies-start-profile-"));
-const profiled = await spawnCloud(health, ["--cpu-prof", "--cpu-prof-dir", profileDir, "--cpu-prof-interval", "200"]);
+const profiled = await spawnCloud({ probe: health, nodeFlags: ["--cpu-prof", "--cpu-prof-dir", profileDir, "--cpu-prof-interval", "200"] });
 await profiled.stop();
 const summary = summarizeProfile(readProfile(profileDir), profiled.answeredAtUs, 10);
 rmSync(profileDir, { recursive: true, force: true });

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { freePort } from "../../test/support/free-port.js";
@@ -7,6 +7,7 @@ import { stopChild } from "../../test/support/stop-child.js";
 
 export interface ServerProcess {
   name: string;
+  pid: number;
   url: string;
   /** ms from spawn to the first answered request */
   startMs: number;
@@ -74,6 +75,7 @@ async function launch(name: string, command: string, args: string[], port: numbe
   const answeredAtUs = Number(process.hrtime.bigint() / 1000n);
   return {
     name,
+    pid: child.pid!,
     url,
     startMs,
     answeredAtUs,
@@ -83,10 +85,13 @@ async function launch(name: string, command: string, args: string[], port: numbe
   };
 }
 
-/** `npm run cloud` as a user runs it: `node bin/cloud.mjs`, which starts from a cached esbuild bundle. */
-export async function spawnCloud(probe?: Probe, nodeArgs: string[] = []): Promise<ServerProcess> {
+/**
+ * `npm run cloud` as a user runs it: `node bin/cloud.mjs`, which starts from a
+ * cached esbuild bundle. `nodeFlags` (e.g. --cpu-prof) go to Node before the script.
+ */
+export async function spawnCloud(options: { probe?: Probe; nodeFlags?: string[]; env?: NodeJS.ProcessEnv } = {}): Promise<ServerProcess> {
   const port = await freePort();
-  return launch("embedded cloud", process.execPath, [...nodeArgs, `${root}bin/cloud.mjs`, "--port", String(port)], port, {}, probe);
+  return launch("embedded cloud", process.execPath, [...(options.nodeFlags ?? []), `${root}bin/cloud.mjs`, "--port", String(port)], port, options.env ?? {}, options.probe);
 }
 
 /** The floor of any Node server: `http.createServer` answering 200, in a process of its own. */
@@ -107,6 +112,44 @@ export async function spawnMoto(probe?: Probe): Promise<ServerProcess> {
   const port = await freePort();
   // without managed IAM policies, which the benchmarks do not use and which slow moto's start
   return launch("moto_server", "moto_server", ["-H", "127.0.0.1", "-p", String(port)], port, { MOTO_IAM_LOAD_MANAGED_POLICIES: "false" }, probe);
+}
+
+/** The process and every descendant of it (a cloud's execution environments), from /proc; Linux only. */
+export function processTree(pid: number): number[] {
+  const out = [pid];
+  for (let i = 0; i < out.length; i++) {
+    for (const task of safeReaddir(`/proc/${out[i]}/task`)) {
+      let children = "";
+      try {
+        children = readFileSync(`/proc/${out[i]}/task/${task}/children`, "utf8");
+      } catch {
+        continue; // the process ended meanwhile
+      }
+      for (const c of children.trim().split(/\s+/)) if (c !== "") out.push(Number(c));
+    }
+  }
+  return out;
+}
+
+function safeReaddir(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+/** CPU ms of a process and of each of its descendants, by pid; processes that ended meanwhile are left out. */
+export function treeCpuMs(pid: number): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const p of processTree(pid)) {
+    try {
+      out.set(p, processCpuMs(p));
+    } catch {
+      // ended between listing and reading
+    }
+  }
+  return out;
 }
 
 /** utime + stime from /proc/<pid>/stat, in ms (clock ticks are 10 ms on Linux). */

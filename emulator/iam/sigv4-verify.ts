@@ -23,13 +23,17 @@ interface Parsed {
   expiresSeconds?: number;
 }
 
+// compiled once: these run on every call a function makes
+const CREDENTIAL = /Credential=([^,\s]+)/;
+const SIGNED_HEADERS = /SignedHeaders=([^,\s]+)/;
+const SIGNATURE = /Signature=([^,\s]+)/;
+
 function parse(req: IncomingMessage, query: URLSearchParams): Parsed | undefined {
   const auth = req.headers.authorization;
   if (typeof auth === "string" && auth.startsWith("AWS4-HMAC-SHA256 ")) {
-    const field = (name: string) => new RegExp(`${name}=([^,\\s]+)`).exec(auth)?.[1];
-    const credential = field("Credential");
-    const signedHeaders = field("SignedHeaders");
-    const signature = field("Signature");
+    const credential = CREDENTIAL.exec(auth)?.[1];
+    const signedHeaders = SIGNED_HEADERS.exec(auth)?.[1];
+    const signature = SIGNATURE.exec(auth)?.[1];
     const amzDate = header(req, "x-amz-date") ?? "";
     if (!credential || !signedHeaders || !signature) return undefined;
     return { credential, signedHeaders: signedHeaders.split(";"), signature, amzDate, presigned: false };
@@ -113,6 +117,26 @@ function hmac(key: Buffer | string, data: string): Buffer {
   return createHmac("sha256", key).update(data, "utf8").digest();
 }
 
+/**
+ * Derived signing keys, as every AWS SDK caches them: the key depends only on
+ * the secret and the scope (date, region, service), so four HMACs per request
+ * become one lookup. The signature itself is still computed and compared on
+ * every request. Bounded: issued secrets come and go with environments.
+ */
+const signingKeys = new Map<string, Buffer>();
+const SIGNING_KEY_CACHE_SIZE = 256;
+
+function signingKey(secretAccessKey: string, date: string, region: string, service: string): Buffer {
+  const id = `${secretAccessKey}\0${date}\0${region}\0${service}`;
+  let key = signingKeys.get(id);
+  if (key === undefined) {
+    key = hmac(hmac(hmac(hmac(`AWS4${secretAccessKey}`, date), region), service), "aws4_request");
+    if (signingKeys.size >= SIGNING_KEY_CACHE_SIZE) signingKeys.delete(signingKeys.keys().next().value!);
+    signingKeys.set(id, key);
+  }
+  return key;
+}
+
 function sha256Hex(data: Buffer | string): string {
   return createHash("sha256").update(data).digest("hex");
 }
@@ -173,7 +197,7 @@ export function verifySignature(req: IncomingMessage, body: Buffer, secretAccess
     payloadHash,
   ].join("\n");
   const stringToSign = ["AWS4-HMAC-SHA256", parsed.amzDate, scope.slice(1).join("/"), sha256Hex(canonicalRequest)].join("\n");
-  const key = hmac(hmac(hmac(hmac(`AWS4${secretAccessKey}`, date), region), service), "aws4_request");
+  const key = signingKey(secretAccessKey, date, region, service);
   const expected = Buffer.from(hmac(key, stringToSign).toString("hex"));
   const given = Buffer.from(parsed.signature);
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: "mismatch", message: MISMATCH };

@@ -1,8 +1,9 @@
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { FunctionRegistry, type FunctionRegistryOptions } from "./functions.js";
+import { CPU_PROF_DIR_ENV } from "./runtime/environment-process.js";
 import { handlerZip, TEST_ROLE } from "./test-support/handler-zip.js";
 
 let registry: FunctionRegistry | undefined;
@@ -188,4 +189,26 @@ describe("execution environment lifecycle", () => {
     expect(first).toBe(`INIT_START Runtime Version: nodejs:24\tNode.js: v24.0.0\tBinary: ${binary}`);
     rmSync(cache, { recursive: true, force: true });
   });
+
+  it("writes a CPU profile of each environment when it ends, when MOVIES_LAMBDA_CPU_PROF_DIR is set", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "lambda-prof-"));
+    // The environment runs as a user of its own when the cloud is root: let it write.
+    chmodSync(dir, 0o1777);
+    process.env[CPU_PROF_DIR_ENV] = dir;
+    try {
+      const r = start({});
+      create(r, "profiled", `export const handler = async () => "ok";`);
+      expect((await r.invoke("profiled", "{}")).payload).toBe('"ok"');
+      await r.close();
+      registry = undefined;
+    } finally {
+      delete process.env[CPU_PROF_DIR_ENV];
+    }
+    const profiles = readdirSync(dir).filter((f) => f.endsWith(".cpuprofile"));
+    expect(profiles.length).toBeGreaterThanOrEqual(1);
+    const profile = JSON.parse(readFileSync(path.join(dir, profiles[0]!), "utf8")) as { nodes: unknown[]; samples: unknown[] };
+    expect(profile.nodes.length).toBeGreaterThan(0);
+    rmSync(dir, { recursive: true, force: true });
+  });
 });
+

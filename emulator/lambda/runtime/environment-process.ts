@@ -12,7 +12,16 @@ export interface EnvironmentProcess {
   memorySizeMb: number;
   /** resolves when Node.js has started and the bootstrap listens (or the process ended first) */
   booted: Promise<void>;
+  /** writes a V8 CPU profile when it exits (MOVIES_LAMBDA_CPU_PROF_DIR), so it is ended by closing its channel, not SIGKILL */
+  profiled: boolean;
 }
+
+/**
+ * A folder where every execution environment writes a V8 CPU profile when it
+ * ends (`--cpu-prof`): how bench/system.ts profiles the function side of a
+ * request. Off unless set; the folder must be writable by the environments' uids.
+ */
+export const CPU_PROF_DIR_ENV = "MOVIES_LAMBDA_CPU_PROF_DIR";
 
 /**
  * V8's limits for a function of this memory size, as Lambda's Node.js runtime
@@ -34,7 +43,9 @@ export function heapFlags(memorySizeMb: number): string[] {
 export function spawnEnvironmentProcess(sandbox: Sandbox, node: NodeBinary, memorySizeMb: number): EnvironmentProcess {
   const identity = sandbox.nextIdentity();
   const tmpDir = sandbox.makeTempDir(identity);
-  const child = spawn(node.path, [...heapFlags(memorySizeMb), sandbox.bootstrapPath], {
+  const profileDir = process.env[CPU_PROF_DIR_ENV];
+  const profileFlags = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [];
+  const child = spawn(node.path, [...heapFlags(memorySizeMb), ...profileFlags, sandbox.bootstrapPath], {
     cwd: sandbox.runtimeDir,
     env: { PATH: process.env.PATH ?? "/usr/local/bin:/usr/bin:/bin", LANG: "en_US.UTF-8", TZ: ":UTC", TMPDIR: tmpDir, HOME: tmpDir },
     stdio: ["ignore", "pipe", "pipe", "ipc"],
@@ -53,7 +64,7 @@ export function spawnEnvironmentProcess(sandbox: Sandbox, node: NodeBinary, memo
     child.on("message", onMessage);
     child.once("exit", () => resolve());
   });
-  return { child, identity, tmpDir, node, memorySizeMb, booted };
+  return { child, identity, tmpDir, node, memorySizeMb, booted, profiled: profileFlags.length > 0 };
 }
 
 /** A spare neither keeps the cloud's event loop alive nor holds its exit. */

@@ -57,6 +57,12 @@ export function endProcess(proc: EnvironmentProcess): Promise<void> {
     child.once("exit", () => resolve());
     // An unref'd spare would let the cloud's event loop end before its exit is seen.
     setHeld(proc, true);
+    if (proc.profiled && child.connected) {
+      // The bootstrap exits on its own when its channel closes, and only then writes its profile.
+      child.disconnect();
+      setTimeout(() => child.kill("SIGKILL"), 2000).unref();
+      return;
+    }
     child.kill("SIGKILL");
   });
 }

@@ -186,7 +186,17 @@ const port = await freePort();
 const cloudUrl = `http://127.0.0.1:${port}`;
 const child = spawn(process.execPath, ["bin/cloud.mjs", "--port", String(port)], { cwd: root, stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, ...bounds, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" } });
 let cloudErrors = "";
-child.stderr!.on("data", (d: Buffer) => (cloudErrors = (cloudErrors + d.toString("utf8")).slice(-4000)));
+// Errors the cloud reports while it runs (a failing TTL sweep, a failing poller) go to its stderr; the soak counts them.
+let cloudErrorCount = 0;
+let firstCloudError = "";
+child.stderr!.on("data", (d: Buffer) => {
+  const text = d.toString("utf8");
+  cloudErrors = (cloudErrors + text).slice(-4000);
+  for (const line of text.split("\n").filter((l) => l.startsWith("movies cloud:"))) {
+    cloudErrorCount++;
+    firstCloudError ||= line.slice(0, 300);
+  }
+});
 
 const statuses = new Map<number, number>();
 const samples: Sample[] = [];
@@ -346,6 +356,7 @@ const lines = [
   ...samples.map((s) => `| ${s.second} | ${s.cloudMb} | ${s.heapUsedMb} / ${s.heapTotalMb} | ${s.externalMb} | ${s.spaces} | ${s.rssAnonMb} | ${s.environments} | ${s.environmentsMb} | ${s.environmentMinMb}-${s.environmentMaxMb} | ${s.helpersMb} | ${s.requests} | ${s.emails} | ${s.itemsByTable} | ${s.queued} |`),
   "",
   `Statuses: ${[...statuses].sort((a, b) => a[0] - b[0]).map(([s, c]) => `${s === 0 ? "failed" : s}: ${c}`).join(", ")}; ${Math.round(requests / SECONDS)} operations/s.`,
+  `Errors the cloud reported during the run: ${cloudErrorCount}${firstCloudError ? ` (the first: ${firstCloudError})` : ""}.`,
   `Cloud RSS ${range(samples.map((s) => s.cloudMb))} MB; environments ${range(measured.map((s) => s.environments))} at once, each ${Math.min(...measured.map((s) => s.environmentMinMb))}-${Math.max(...measured.map((s) => s.environmentMaxMb))} MB.`,
   "",
   `Floors (lowest sample) of ${windows.length} windows of ${Math.round(windowSeconds)} s from ${Math.round(judgedFrom)} s on; a component has levelled off when the line through its floors rises by at most ${LEVEL_TOLERANCE * 100}% of their mean:`,

@@ -46,7 +46,7 @@
  * soak, through bench/support/report.ts; BENCH_DOCS=0 prints only) and to
  * SOAK_OUT when set. Exits 1 when a component is still climbing.
  */
-import { DynamoDBClient, ListTablesCommand, ScanCommand } from "@aws-sdk/client-dynamodb";
+import { DescribeTimeToLiveCommand, DynamoDBClient, ListTablesCommand, ScanCommand } from "@aws-sdk/client-dynamodb";
 import { GetQueueAttributesCommand, ListQueuesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { spawn } from "node:child_process";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -140,6 +140,8 @@ interface Sample {
   emails: number;
   /** items in all DynamoDB tables: stored data, which may grow (one idempotency record per email), not a leak */
   items: number;
+  /** items per table, and for a table with TTL how many are past their expiry and not yet deleted */
+  itemsByTable: string;
   /** the cloud's own view of its memory (GET /_movies/memory): V8 heap used and committed, memory outside the heap (Buffers), anonymous resident pages */
   heapUsedMb: number;
   heapTotalMb: number;
@@ -184,12 +186,23 @@ const port = await freePort();
 const cloudUrl = `http://127.0.0.1:${port}`;
 const child = spawn(process.execPath, ["bin/cloud.mjs", "--port", String(port)], { cwd: root, stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, ...bounds, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" } });
 let cloudErrors = "";
-child.stderr!.on("data", (d: Buffer) => (cloudErrors = (cloudErrors + d.toString("utf8")).slice(-4000)));
+// Errors the cloud reports while it runs (a failing TTL sweep, a failing poller) go to its stderr; the soak counts them.
+let cloudErrorCount = 0;
+let firstCloudError = "";
+child.stderr!.on("data", (d: Buffer) => {
+  const text = d.toString("utf8");
+  cloudErrors = (cloudErrors + text).slice(-4000);
+  for (const line of text.split("\n").filter((l) => l.startsWith("movies cloud:"))) {
+    cloudErrorCount++;
+    firstCloudError ||= line.slice(0, 300);
+  }
+});
 
 const statuses = new Map<number, number>();
 const samples: Sample[] = [];
 let requests = 0;
 let countItems: () => Promise<number> = async () => -1;
+let itemsByTable = "?";
 let dynamodb: DynamoDBClient | undefined;
 let sqs: SQSClient | undefined;
 let queueDepths: () => Promise<string> = async () => "?";
@@ -211,14 +224,24 @@ try {
   dynamodb = new DynamoDBClient(localClientConfig(cloudUrl));
   countItems = async () => {
     let n = 0;
+    const now = Math.floor(Date.now() / 1000);
+    const parts: string[] = [];
     for (const table of (await dynamodb!.send(new ListTablesCommand({}))).TableNames ?? []) {
+      const ttl = (await dynamodb!.send(new DescribeTimeToLiveCommand({ TableName: table }))).TimeToLiveDescription;
+      const ttlAttribute = ttl?.TimeToLiveStatus === "ENABLED" ? ttl.AttributeName : undefined;
+      let items = 0;
+      let expired = 0;
       let start: Record<string, unknown> | undefined;
       do {
-        const page = await dynamodb!.send(new ScanCommand({ TableName: table, Select: "COUNT", ExclusiveStartKey: start as never }));
-        n += page.Count ?? 0;
+        const page = await dynamodb!.send(new ScanCommand({ TableName: table, ExclusiveStartKey: start as never, ...(ttlAttribute ? { ProjectionExpression: "#t", ExpressionAttributeNames: { "#t": ttlAttribute } } : { Select: "COUNT" }) }));
+        items += page.Count ?? 0;
+        if (ttlAttribute) expired += (page.Items ?? []).filter((i) => Number(i[ttlAttribute]?.N ?? Infinity) < now).length;
         start = page.LastEvaluatedKey;
       } while (start);
+      n += items;
+      parts.push(`${table.replace(/^movies-?/i, "") || table}: ${items}${ttlAttribute ? ` (${expired} past TTL)` : ""}`);
     }
+    itemsByTable = parts.join(", ");
     return n;
   };
   sqs = new SQSClient(localClientConfig(cloudUrl));
@@ -265,6 +288,7 @@ try {
       requests,
       emails: mailbox,
       items,
+      itemsByTable,
       heapUsedMb: memory.heapUsedMb ?? -1,
       heapTotalMb: memory.heapTotalMb ?? -1,
       externalMb: memory.externalMb ?? -1,
@@ -327,11 +351,12 @@ const measured = samples.filter((s) => s.environments > 0);
 const lines = [
   `Soak: ${SECONDS} s of GET and POST load, ${IN_FLIGHT} in flight. Retention bounds: ${Object.keys(bounds).length ? Object.entries(bounds).map(([k, v]) => `${k}=${v}`).join(", ") : "the cloud's defaults"}; idempotency records expire after ${email.environment.variables.IDEMPOTENCY_EXPIRES_AFTER_SECONDS} s.`,
   "",
-  "| s | cloud RSS (MB) | cloud heap used / committed (MB) | cloud external (MB) | cloud heap new / old / code / large-object committed (MB) | cloud anonymous RSS (MB) | environments | environments RSS (MB) | per environment min-max (MB) | helpers RSS (MB) | requests done | emails in mailbox | DynamoDB items | SQS messages |",
+  "| s | cloud RSS (MB) | cloud heap used / committed (MB) | cloud external (MB) | cloud heap new / old / code / large-object committed (MB) | cloud anonymous RSS (MB) | environments | environments RSS (MB) | per environment min-max (MB) | helpers RSS (MB) | requests done | emails in mailbox | DynamoDB items per table | SQS messages |",
   "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
-  ...samples.map((s) => `| ${s.second} | ${s.cloudMb} | ${s.heapUsedMb} / ${s.heapTotalMb} | ${s.externalMb} | ${s.spaces} | ${s.rssAnonMb} | ${s.environments} | ${s.environmentsMb} | ${s.environmentMinMb}-${s.environmentMaxMb} | ${s.helpersMb} | ${s.requests} | ${s.emails} | ${s.items} | ${s.queued} |`),
+  ...samples.map((s) => `| ${s.second} | ${s.cloudMb} | ${s.heapUsedMb} / ${s.heapTotalMb} | ${s.externalMb} | ${s.spaces} | ${s.rssAnonMb} | ${s.environments} | ${s.environmentsMb} | ${s.environmentMinMb}-${s.environmentMaxMb} | ${s.helpersMb} | ${s.requests} | ${s.emails} | ${s.itemsByTable} | ${s.queued} |`),
   "",
   `Statuses: ${[...statuses].sort((a, b) => a[0] - b[0]).map(([s, c]) => `${s === 0 ? "failed" : s}: ${c}`).join(", ")}; ${Math.round(requests / SECONDS)} operations/s.`,
+  `Errors the cloud reported during the run: ${cloudErrorCount}${firstCloudError ? ` (the first: ${firstCloudError})` : ""}.`,
   `Cloud RSS ${range(samples.map((s) => s.cloudMb))} MB; environments ${range(measured.map((s) => s.environments))} at once, each ${Math.min(...measured.map((s) => s.environmentMinMb))}-${Math.max(...measured.map((s) => s.environmentMaxMb))} MB.`,
   "",
   `Floors (lowest sample) of ${windows.length} windows of ${Math.round(windowSeconds)} s from ${Math.round(judgedFrom)} s on; a component has levelled off when the line through its floors rises by at most ${LEVEL_TOLERANCE * 100}% of their mean:`,

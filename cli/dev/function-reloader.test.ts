@@ -31,20 +31,24 @@ async function invoke(name: string): Promise<unknown> {
 
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), "movies-reload-"));
-  for (const dir of ["greeter", "counter", "shared"]) mkdirSync(file(dir), { recursive: true });
+  for (const dir of ["greeter", "counter", "versioner", "shared"]) mkdirSync(file(dir), { recursive: true });
   symlinkSync(join(REPO_ROOT, "node_modules"), join(root, "node_modules"), "dir");
   writeFileSync(file("shared", "style.ts"), `export const punctuation: string = "!";\n`);
   writeFileSync(file("greeter", "handler.ts"), GREETER("hello"));
   writeFileSync(file("counter", "handler.ts"), `let count = 0;\nexport const handler = async () => ++count;\n`);
+  // a CommonJS package (semver): its names are known only at run time, so this function is built whole
+  writeFileSync(file("versioner", "handler.ts"), `import semver from "semver";\nexport const handler = async () => semver.valid("v1.2.3");\n`);
   registry = new FunctionRegistry({ endpointUrl: () => "http://127.0.0.1:4566" });
   // what the deploy shipped: the same behaviour, built by hand
   registry.create({ FunctionName: "dev-greeter", Role: TEST_ROLE, Handler: "index.handler", Runtime: "nodejs22.x", Code: { ZipFile: handlerZip({ "index.mjs": `export const handler = async () => "hello!";` }) } });
+  registry.create({ FunctionName: "dev-versioner", Role: TEST_ROLE, Handler: "index.handler", Runtime: "nodejs22.x", Code: { ZipFile: handlerZip({ "index.mjs": `export const handler = async () => "none";` }) } });
   registry.create({ FunctionName: "dev-counter", Role: TEST_ROLE, Handler: "index.handler", Runtime: "nodejs22.x", Code: { ZipFile: handlerZip({ "index.mjs": `let count = 0; export const handler = async () => ++count;` }) } });
   reloader = new FunctionReloader(
     root,
     [
       { name: "greeter", functionName: "dev-greeter" },
       { name: "counter", functionName: "dev-counter" },
+      { name: "versioner", functionName: "dev-versioner" },
     ],
     registry,
   );
@@ -109,6 +113,16 @@ describe("hot reload in movies dev", { timeout: 60_000 }, () => {
     expect(fixed.reloaded.map((r) => r.name)).toEqual(["greeter"]);
     expect(await invoke("dev-greeter")).toBe("fixed?");
     expect(registry.stats("dev-counter").started).toBe(1);
+  });
+});
+
+describe("a function importing a CommonJS package", { timeout: 60_000 }, () => {
+  it("is reloaded too (the package's names are known only at run time: the function is built whole)", async () => {
+    writeFileSync(file("versioner", "handler.ts"), `import semver from "semver";\nexport const handler = async () => semver.valid("v2.0.0");\n`);
+    const outcome = await reloader.changed([file("versioner", "handler.ts")]);
+    expect(outcome.failures).toEqual([]);
+    expect(outcome.reloaded.map((r) => r.name)).toEqual(["versioner"]);
+    expect(await invoke("dev-versioner")).toBe("2.0.0");
   });
 });
 

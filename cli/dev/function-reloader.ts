@@ -200,13 +200,15 @@ export class FunctionReloader {
   /**
    * Rebuilds the function: its own code, and its packages when it imports one
    * the vendor modules do not hold yet. A package whose exports are only known
-   * at run time (CommonJS) makes this function build whole from then on.
+   * at run time (CommonJS), or that does not bundle on its own, makes this
+   * function build whole from then on.
    */
   private async build(w: Watched): Promise<{ files: Record<string, Uint8Array>; hash: string }> {
     const { BUNDLE_ENTRY } = await import("../../scripts/bundle-functions.js");
     let r = await w.context.rebuild();
     if (w.split && (!w.vendor || ![...w.used].every((s) => w.vendor!.specs.has(s)))) {
-      const vendor = await buildVendor(await this.options(w.fn.name), new Set(w.used));
+      // a package that does not bundle on its own: the whole bundle (as deployed) reports it, or builds
+      const vendor = await buildVendor(await this.options(w.fn.name), new Set(w.used)).catch(() => undefined);
       if (vendor) w.vendor = vendor;
       else {
         const { context } = await import("esbuild");

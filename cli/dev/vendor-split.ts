@@ -89,10 +89,9 @@ export async function buildVendor(options: import("esbuild").BuildOptions, specs
       },
     ],
   });
-  for (const [out, meta] of Object.entries(r.metafile.outputs)) {
+  for (const meta of Object.values(r.metafile.outputs)) {
     // a CommonJS package's names are only known at run time: an ESM import of them from index.mjs would not link
     if (meta.entryPoint && meta.exports.filter((e) => e !== "default").length === 0) return undefined;
-    void out;
   }
   for (const f of [...r.outputFiles!].sort((a, b) => a.path.localeCompare(b.path))) {
     const name = path.relative(outdir, f.path).split(path.sep).join("/");

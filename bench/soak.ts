@@ -50,7 +50,6 @@ import { DescribeTimeToLiveCommand, DynamoDBClient, ListTablesCommand, ScanComma
 import { GetQueueAttributesCommand, ListQueuesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { spawn } from "node:child_process";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { Agent, request } from "node:http";
 import { fileURLToPath } from "node:url";
 import { ensureBuilt } from "../test/support/built-functions.js";
 import { localClientConfig } from "../test/support/cloud-client-config.js";
@@ -58,6 +57,7 @@ import { freePort } from "../test/support/free-port.js";
 import { moviesStack } from "../test/support/movies-stack.js";
 import { stopChild } from "../test/support/stop-child.js";
 import { publishBench } from "./support/report.js";
+import { keepAliveCaller } from "./support/http-call.js";
 
 // The soak counts items with the SDK; its notice about Node 20 is noise in the report.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
@@ -70,21 +70,9 @@ const LEVEL_TOLERANCE = 0.05;
 const FLOOR_WINDOWS = 3;
 
 const root = fileURLToPath(new URL("../", import.meta.url));
-const agent = new Agent({ keepAlive: true, maxSockets: IN_FLIGHT + 2 });
+const http = keepAliveCaller(IN_FLIGHT + 2);
+const call = http.call;
 
-function call(method: string, url: string, headers: Record<string, string> = {}, body?: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const h = body ? { ...headers, "content-type": "application/json", "content-length": String(Buffer.byteLength(body)) } : headers;
-    const req = request(url, { method, agent, headers: h }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
-      res.on("error", reject);
-    });
-    req.on("error", reject);
-    req.end(body);
-  });
-}
 
 /** The process and its descendants, from /proc (ppid is the 4th field of /proc/<pid>/stat, after the parenthesised name). */
 function processTree(pid: number): number[] {
@@ -307,7 +295,7 @@ try {
   clearInterval(sampler);
   await sample();
 } finally {
-  agent.destroy();
+  http.close();
   dynamodb?.destroy();
   sqs?.destroy();
   await stopChild(child);

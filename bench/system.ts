@@ -29,13 +29,13 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { Agent, request } from "node:http";
 import { DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
 import { ensureBuilt } from "../test/support/built-functions.js";
 import { moviesStack, type SynthesizedStack } from "../test/support/movies-stack.js";
 import { profilesIn, summarizeProfiles } from "./support/cpu-profile.js";
 import { median, processCpuMs, spawnCloud, spawnDynalite, treeCpuMs, type ServerProcess } from "./support/server-process.js";
 import { publishBench } from "./support/report.js";
+import { keepAliveCaller } from "./support/http-call.js";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
@@ -45,20 +45,9 @@ const EMAILS = Number(process.env.EMAILS ?? 10);
 const PROFILE = process.env.PROFILE !== "0";
 
 const startLoad = loadavg().map((l) => l.toFixed(2)).join(" ");
-const agent = new Agent({ keepAlive: true, maxSockets: IN_FLIGHT });
+const http = keepAliveCaller(IN_FLIGHT);
+const call = http.call;
 
-function call(method: string, url: string, headers: Record<string, string> = {}, body?: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method, agent, headers: body ? { "content-type": "application/json", ...headers, "content-length": Buffer.byteLength(body) } : headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
-      res.on("error", reject);
-    });
-    req.on("error", reject);
-    req.end(body);
-  });
-}
 
 async function apply(url: string, stack: SynthesizedStack, template: object): Promise<Record<string, { value: any }>> {
   const res = await call("PUT", `${url}/_movies/stacks/movies`, {}, JSON.stringify({ template, assets: stack.assets }));
@@ -346,7 +335,7 @@ if (PROFILE) {
   process.stderr.write(`${out.join("\n")}\n`); // shown even if the profile run fails
   out.push("", ...(await profile("GET")), ...(await profile("POST")));
 }
-agent.destroy();
+http.close();
 publishBench("system", import.meta.url, out);
 
 /**

@@ -8,7 +8,6 @@
  * request, in a loop.
  * Run: npx tsx bench/trace-overhead.ts  (about 40 s; ROUNDS, REQUESTS to change)
  */
-import { Agent, request } from "node:http";
 import { loadavg } from "node:os";
 import { startCloud, type Cloud } from "../emulator/cloud.js";
 import { TraceStore } from "../emulator/trace/store.js";
@@ -16,25 +15,15 @@ import { Tracer } from "../emulator/trace/tracer.js";
 import { ensureBuilt } from "../test/support/built-functions.js";
 import { moviesStack, type SynthesizedStack } from "../test/support/movies-stack.js";
 import { publishBench } from "./support/report.js";
+import { keepAliveCaller } from "./support/http-call.js";
 
 const ROUNDS = Number(process.env.ROUNDS ?? 6);
 const REQUESTS = Number(process.env.REQUESTS ?? 300);
 const RECORDER_LOOPS = 200_000;
 
-const agent = new Agent({ keepAlive: true, maxSockets: 4 });
+const http = keepAliveCaller(4);
+const call = http.call;
 
-function call(method: string, url: string, headers: Record<string, string> = {}, body?: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method, agent, headers: body ? { ...headers, "content-type": "application/json", "content-length": Buffer.byteLength(body) } : headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
-      res.on("error", reject);
-    });
-    req.on("error", reject);
-    req.end(body);
-  });
-}
 
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -107,7 +96,7 @@ try {
 } finally {
   await on.cloud.stop();
   await off.cloud.stop();
-  agent.destroy();
+  http.close();
 }
 
 const perRequestUs = recorderCost();

@@ -1,15 +1,8 @@
 import type { FunctionRegistry } from "../lambda/functions.js";
 import type { LogStore } from "../lambda/logs/log-store.js";
+import type { Denial } from "./shapes.js";
 
-export interface Denial {
-  time: number;
-  function: string;
-  requestId?: string;
-  role?: string;
-  action?: string;
-  resource?: string;
-  message: string;
-}
+export type { Denial } from "./shapes.js";
 
 // The two wordings AWS (and the cloud's IAM) use in AccessDenied messages; SES v1 quotes with backticks.
 const WORDED = /User: (\S+) is not authorized to perform: (\S+) on resource: (\S+)/;

@@ -1,29 +1,9 @@
 import type { SqsModel } from "../sqs/model.js";
 import type { Queue, SqsMessage } from "../sqs/queue.js";
 import { ConsoleError } from "./http.js";
+import type { PeekedMessage, QueueSummary } from "./shapes.js";
 
-export interface QueueSummary {
-  name: string;
-  arn: string;
-  visible: number;
-  inFlight: number;
-  delayed: number;
-  /** queues whose redrive policy sends their failures here: set when this queue is a dead-letter queue */
-  deadLetterSources: string[];
-  /** where this queue's failures go */
-  deadLetterTarget?: string;
-  maxReceiveCount?: number;
-}
-
-export interface PeekedMessage {
-  messageId: string;
-  body: string;
-  sentAt: number;
-  receiveCount: number;
-  state: "visible" | "in flight" | "delayed";
-  attributes: Record<string, string>;
-  deadLetterSourceArn?: string;
-}
+export type { PeekedMessage, QueueSummary } from "./shapes.js";
 
 const nameOfArn = (arn: string) => arn.slice(arn.lastIndexOf(":") + 1);
 

@@ -28,6 +28,24 @@ export interface Span {
   kind?: SpanKind;
 }
 
+/** One line of `GET /_movies/traces`. */
+export interface TraceSummary {
+  traceId: string;
+  /** the root span's name, e.g. "POST /movies" */
+  name: string;
+  startTime: number;
+  durationMs: number;
+  spanCount: number;
+  errorCount: number;
+  status: "ok" | "error";
+}
+
+export interface TraceDetail {
+  traceId: string;
+  /** sorted by startTime */
+  spans: Span[];
+}
+
 /** Where a child span attaches: its trace and its parent. */
 export interface SpanContext {
   traceId: string;

@@ -1,4 +1,6 @@
-import type { Span } from "./span.js";
+import type { Span, TraceDetail, TraceSummary } from "./span.js";
+
+export type { TraceDetail, TraceSummary } from "./span.js";
 
 /** Traces kept when neither the cloud option nor MOVIES_TRACE_LIMIT says otherwise. */
 export const DEFAULT_TRACE_LIMIT = 500;
@@ -14,23 +16,7 @@ export function traceLimitFromEnv(env: NodeJS.ProcessEnv = process.env): number 
   return n;
 }
 
-/** One line of `GET /_movies/traces`. */
-export interface TraceSummary {
-  traceId: string;
-  /** the root span's name, e.g. "POST /movies" */
-  name: string;
-  startTime: number;
-  durationMs: number;
-  spanCount: number;
-  errorCount: number;
-  status: "ok" | "error";
-}
 
-export interface TraceDetail {
-  traceId: string;
-  /** sorted by startTime */
-  spans: Span[];
-}
 
 interface Entry {
   spans: Span[];

@@ -1,16 +1,7 @@
 import { BASE, enc, get } from "../api.js";
 import { h, replace, table, time } from "../dom.js";
+import type { Denial } from "../../shapes.js";
 import type { View } from "../routes.js";
-
-interface Denial {
-  time: number;
-  function: string;
-  requestId?: string;
-  role?: string;
-  action?: string;
-  resource?: string;
-  message: string;
-}
 
 /** Calls IAM refused, where they happened (which function, which invocation), with the missing permission and the role. */
 export function denialsView(): View {

@@ -1,24 +1,7 @@
 import { BASE, enc, get, post } from "../api.js";
 import { h, replace, table, time } from "../dom.js";
+import type { PeekedMessage, QueueSummary } from "../../shapes.js";
 import type { View } from "../routes.js";
-
-interface QueueSummary {
-  name: string;
-  visible: number;
-  inFlight: number;
-  delayed: number;
-  deadLetterSources: string[];
-  deadLetterTarget?: string;
-  maxReceiveCount?: number;
-}
-interface Peeked {
-  messageId: string;
-  body: string;
-  sentAt: number;
-  receiveCount: number;
-  state: string;
-  attributes: Record<string, string>;
-}
 
 export function queuesView(): View {
   const el = h("section", {});
@@ -87,7 +70,7 @@ export function queueView(name: string): View {
       q.deadLetterSources.length ? act("Redrive to source", "redrive", `Move every waiting message of ${name} back to ${q.deadLetterSources.join(", ")}?`, (r) => `Moved ${r.moved} messages to ${(r.to as string[]).join(", ") || "their source"}.`) : null,
       act("Purge", "purge", `Delete every message in ${name}? This cannot be undone.`, (r) => `Purged ${r.purged} messages.`, true),
     );
-    const page = await get<{ total: number; messages: Peeked[] }>(`queues/${enc(name)}?offset=${offset}&limit=${PAGE}`);
+    const page = await get<{ total: number; messages: PeekedMessage[] }>(`queues/${enc(name)}?offset=${offset}&limit=${PAGE}`);
     replace(
       list,
       table(

@@ -1,28 +1,7 @@
 import { BASE, get } from "../api.js";
 import { h, replace, table, time } from "../dom.js";
+import type { Span, TraceSummary } from "../../../trace/span.js";
 import type { View } from "../routes.js";
-
-interface TraceSummary {
-  traceId: string;
-  name: string;
-  startTime: number;
-  durationMs: number;
-  spanCount: number;
-  errorCount: number;
-  status: string;
-}
-interface Span {
-  traceId: string;
-  spanId: string;
-  parentSpanId?: string;
-  name: string;
-  service: string;
-  operation: string;
-  startTime: number;
-  durationMs: number;
-  status: "ok" | "error";
-  attributes: Record<string, string | number | boolean>;
-}
 
 export function tracesView(): View {
   const el = h("section", {});

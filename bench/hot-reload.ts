@@ -97,7 +97,7 @@ const runs: Run[] = [];
 const loadBefore = load();
 try {
   const started = performance.now();
-  const [, api] = await line(/^movies dev: cloud \S+, api (\S+)/, 0, 180_000);
+  const [, api] = await line(/^movies dev: cloud \S+, api ([^\s,]+)/, 0, 180_000);
   const readyS = (performance.now() - started) / 1000;
   // each function's first (full) build is done: from here a save pays for an incremental rebuild
   // (an older checkout given with --root says nothing of the kind: give it a few seconds)

@@ -16,7 +16,7 @@ describe("opening the console", () => {
   });
 
   it("builds view URLs under /_movies/console", () => {
-    expect(consoleUrl("http://127.0.0.1:4566")).toBe("http://127.0.0.1:4566/_movies/console/");
-    expect(consoleUrl("http://127.0.0.1:4566/", "/queues/movie-updates-dlq")).toBe("http://127.0.0.1:4566/_movies/console/queues/movie-updates-dlq");
+    expect(consoleUrl("http://127.0.0.1:45660")).toBe("http://127.0.0.1:45660/_movies/console/");
+    expect(consoleUrl("http://127.0.0.1:45660/", "/queues/movie-updates-dlq")).toBe("http://127.0.0.1:45660/_movies/console/queues/movie-updates-dlq");
   });
 });

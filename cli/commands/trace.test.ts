@@ -41,7 +41,7 @@ function run(id: string | undefined, flags: Partial<TraceFlags>, settings: Parti
   err.on("data", (c: Buffer) => (stderr += c.toString()));
   const ctx: CommandContext = {
     io: new Io({ json: flags.json, stdout: out, stderr: err, env: {} }),
-    settings: { root: "/nonexistent", target: "local", region: "us-east-1", regionFrom: "default", endpoint: url, namePrefix: "", localstackUrl: "http://localhost:4566", ...settings },
+    settings: { root: "/nonexistent", target: "local", region: "us-east-1", regionFrom: "default", endpoint: url, namePrefix: "", localstackUrl: "http://127.0.0.1:9", ...settings },
   };
   return traceCommand(ctx, id, { limit: "20", since: "1h", ...flags }).then((code) => ({ code, stdout, stderr }));
 }

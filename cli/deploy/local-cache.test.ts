@@ -24,7 +24,7 @@ function repo(): string {
   return root;
 }
 
-const settings = { target: "local", region: "us-east-1", endpointUrl: "http://127.0.0.1:4566" };
+const settings = { target: "local", region: "us-east-1", endpointUrl: "http://127.0.0.1:45660" };
 const zip = (name: string, sha256: string) => ({ name, sha256 }) as BuiltFunction;
 
 describe("the stack key", () => {
@@ -59,12 +59,12 @@ describe("the records", () => {
   it("keeps one entry per cloud URL and forgets one on request", async () => {
     const home = mkdtempSync(join(tmpdir(), "movies-local-cache-home-"));
     dirs.push(home);
-    expect(await readDeployCache(home, "http://127.0.0.1:4566")).toBeUndefined();
-    await writeDeployCache(home, "http://127.0.0.1:4566", { stackKey: "k", fingerprint: "f" });
+    expect(await readDeployCache(home, "http://127.0.0.1:45660")).toBeUndefined();
+    await writeDeployCache(home, "http://127.0.0.1:45660", { stackKey: "k", fingerprint: "f" });
     await writeDeployCache(home, "http://127.0.0.1:4567", { stackKey: "k2", fingerprint: "f2" });
-    expect(await readDeployCache(home, "http://127.0.0.1:4566")).toEqual({ stackKey: "k", fingerprint: "f" });
-    await writeDeployCache(home, "http://127.0.0.1:4566", undefined);
-    expect(await readDeployCache(home, "http://127.0.0.1:4566")).toBeUndefined();
+    expect(await readDeployCache(home, "http://127.0.0.1:45660")).toEqual({ stackKey: "k", fingerprint: "f" });
+    await writeDeployCache(home, "http://127.0.0.1:45660", undefined);
+    expect(await readDeployCache(home, "http://127.0.0.1:45660")).toBeUndefined();
     expect(await readDeployCache(home, "http://127.0.0.1:4567")).toEqual({ stackKey: "k2", fingerprint: "f2" });
   });
 

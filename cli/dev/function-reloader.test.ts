@@ -38,7 +38,7 @@ beforeAll(async () => {
   writeFileSync(file("counter", "handler.ts"), `let count = 0;\nexport const handler = async () => ++count;\n`);
   // a CommonJS package (semver): its names are known only at run time, so this function is built whole
   writeFileSync(file("versioner", "handler.ts"), `import semver from "semver";\nexport const handler = async () => semver.valid("v1.2.3");\n`);
-  registry = new FunctionRegistry({ endpointUrl: () => "http://127.0.0.1:4566" });
+  registry = new FunctionRegistry({ endpointUrl: () => "http://127.0.0.1:9" });
   // what the deploy shipped: the same behaviour, built by hand
   registry.create({ FunctionName: "dev-greeter", Role: TEST_ROLE, Handler: "index.handler", Runtime: "nodejs22.x", Code: { ZipFile: handlerZip({ "index.mjs": `export const handler = async () => "hello!";` }) } });
   registry.create({ FunctionName: "dev-versioner", Role: TEST_ROLE, Handler: "index.handler", Runtime: "nodejs22.x", Code: { ZipFile: handlerZip({ "index.mjs": `export const handler = async () => "none";` }) } });

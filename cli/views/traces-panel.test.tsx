@@ -4,7 +4,7 @@ import { summarize, type Trace } from "../trace/span.js";
 import { createMovieSpans, TRACE_ID } from "../trace/trace-fixture.js";
 import { Dashboard } from "./dashboard.js";
 
-const base = { cloudUrl: "http://127.0.0.1:4566", apiUrl: "http://127.0.0.1:4566/restapis/abc/live/_user_request_", status: "ready", requests: [], events: [], emails: [] };
+const base = { cloudUrl: "http://127.0.0.1:45660", apiUrl: "http://127.0.0.1:45660/restapis/abc/live/_user_request_", status: "ready", requests: [], events: [], emails: [] };
 const createTrace: Trace = { traceId: TRACE_ID, spans: createMovieSpans };
 const getTrace: Trace = {
   traceId: "0af7651916cd43dd8448eb211c80319c",

@@ -17,8 +17,8 @@ describe("messages followed from producer to consumer", () => {
     const { queue } = sqs.createQueue("us-east-1", "jobs");
     const invocation = tracer.begin({ name: "worker", service: "lambda", operation: "Invoke" });
     const call = tracer.begin({ parent: invocation, name: "SQS.SendMessage", service: "sqs", operation: "SendMessage", kind: "client" });
-    const ctx: CallContext = { requestId: "r", region: "us-east-1", accountId: "000000000000", baseUrl: "http://127.0.0.1:4566", trace: call };
-    const sent = (await SQS_OPERATIONS.SendMessage!(sqs, { QueueUrl: "http://127.0.0.1:4566/000000000000/jobs", MessageBody: "hello" }, { ctx })) as { MessageId: string };
+    const ctx: CallContext = { requestId: "r", region: "us-east-1", accountId: "000000000000", baseUrl: "http://127.0.0.1:45660", trace: call };
+    const sent = (await SQS_OPERATIONS.SendMessage!(sqs, { QueueUrl: "http://127.0.0.1:45660/000000000000/jobs", MessageBody: "hello" }, { ctx })) as { MessageId: string };
     tracer.end(call);
     tracer.end(invocation);
 

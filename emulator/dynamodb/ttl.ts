@@ -63,6 +63,8 @@ export function createTtl(backend: Pick<DynaliteBackend, "call">, lock: RwLock, 
     };
   }
 
+  const gone = (reply: Parameters<typeof fromReply>[0]) => fromReply(reply).code === "ResourceNotFoundException";
+
   /** Deletes the expired items of one table; the delete repeats the expiry test so a fresh write wins. */
   async function sweepTable(name: string, spec: TtlSpec): Promise<void> {
     let table;
@@ -94,10 +96,13 @@ export function createTtl(backend: Pick<DynaliteBackend, "call">, lock: RwLock, 
         ExpressionAttributeValues: expired.ExpressionAttributeValues,
         ...(startKey ? { ExclusiveStartKey: startKey } : {}),
       });
-      if (reply.status !== 200) throw fromReply(reply);
+      // the table may be deleted while a pass runs: its items went with it, nothing to report
+      if (reply.status !== 200) return gone(reply) ? void specs.delete(name) : Promise.reject(fromReply(reply));
       for (const key of (reply.body.Items as Item[] | undefined) ?? []) {
         const del = await backend.call("DeleteItem", { TableName: name, Key: key, ...expired });
-        if (del.status !== 200 && fromReply(del).code !== "ConditionalCheckFailedException") throw fromReply(del);
+        if (del.status === 200 || fromReply(del).code === "ConditionalCheckFailedException") continue;
+        if (gone(del)) return void specs.delete(name);
+        throw fromReply(del);
       }
       startKey = reply.body.LastEvaluatedKey as Item | undefined;
     } while (startKey);

@@ -3,7 +3,9 @@
 // rebuilt only when one of its source files is newer than the bundle, which
 // esbuild's metafile lists. Starting through tsx instead costs ~1 s per start.
 import module from "node:module";
-import { copyFileSync, mkdirSync, readFileSync, renameSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { setFlagsFromString } from "node:v8";
+import { Script } from "node:vm";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -47,6 +49,16 @@ function writeAtomic(path, data) {
 export async function importBundled(name, source, assets = []) {
   const outDir = join(root, "dist", name);
   const entry = join(outDir, "main.mjs");
+  await buildIfStale(outDir, entry, source, assets, {
+    outExtension: { ".js": ".mjs" },
+    splitting: true,
+    format: "esm",
+    packages: "external",
+  });
+  return import(pathToFileURL(entry).href);
+}
+
+async function buildIfStale(outDir, entry, source, assets, options) {
   const metaPath = join(outDir, "meta.json");
   const inputsPath = join(outDir, "inputs.json");
   if (stale(entry, inputsPath, assets)) {
@@ -57,19 +69,16 @@ export async function importBundled(name, source, assets = []) {
       absWorkingDir: root,
       entryPoints: { main: source },
       outdir: outDir,
-      outExtension: { ".js": ".mjs" },
       bundle: true,
-      splitting: true,
-      format: "esm",
       platform: "node",
       target: "node20",
-      packages: "external",
       jsx: "automatic",
       // linked, not inline: an inline map is three times the code, parsed on every start
       sourcemap: "linked",
       metafile: true,
       write: false,
       logLevel: "error",
+      ...options,
     });
     mkdirSync(outDir, { recursive: true });
     for (const asset of assets) {
@@ -84,5 +93,87 @@ export async function importBundled(name, source, assets = []) {
     // written last: its presence says the bundle beside it is complete
     writeAtomic(inputsPath, JSON.stringify(Object.keys(result.metafile.inputs)));
   }
-  return import(pathToFileURL(entry).href);
+}
+
+// Package imports the CommonJS bundle keeps as `require`s; the rest are bundled
+// (commander: loaded on every start, so its code is in the code cache too).
+const BUNDLED_PACKAGES = new Set(["commander"]);
+const externalPackages = {
+  name: "external-packages",
+  setup(build) {
+    build.onResolve({ filter: /^[^./]/ }, (args) => (BUNDLED_PACKAGES.has(args.path) ? undefined : { path: args.path, external: true }));
+  },
+};
+
+/**
+ * Runs `source` as one CommonJS script built in dist/<name>/main.cjs, compiled
+ * with V8's code cache: Node 20 has no compile cache for modules, and parsing
+ * and compiling the bundle was most of a start's own cost. The cache is made
+ * after the first start has run (so it holds the functions start-up compiled
+ * lazily too) and kept per Node version beside the bundle; V8 rejects one made
+ * by another V8 or with other flags, and a new one is made then. A cache that
+ * cannot be read or written only costs the compile it would have saved.
+ */
+export async function runBundled(name, source, assets = [], { v8Flags = [] } = {}) {
+  // V8 accepts a code cache only under the flags it was made with, and the cache
+  // is made after start-up: flags the code sets at start are set before it compiles
+  // too (a flag the user gave node, in its arguments or NODE_OPTIONS, is left alone)
+  const given = [...process.execArgv, process.env.NODE_OPTIONS ?? ""].join(" ").replaceAll("_", "-");
+  for (const flag of v8Flags) if (!given.includes(flag.split("=")[0])) setFlagsFromString(flag);
+  const outDir = join(root, "dist", name);
+  const entry = join(outDir, "main.cjs");
+  await buildIfStale(outDir, entry, source, assets, {
+    outExtension: { ".js": ".cjs" },
+    format: "cjs",
+    plugins: [externalPackages],
+    // dynamic import() of a package becomes require(): one copy of each package
+    // (an import() would load its ES build beside the CommonJS one a static import requires)
+    supported: { "dynamic-import": false },
+    define: { "import.meta.url": "__bundleUrl" },
+    banner: { js: 'var __bundleUrl = require("node:url").pathToFileURL(__filename).href;' },
+  });
+  // MOVIES_CODE_CACHE=0, or source maps wanted (vm scripts get none): Node's own loader
+  const sourceMaps = [...process.execArgv, process.env.NODE_OPTIONS ?? ""].some((a) => a.includes("--enable-source-maps"));
+  if (process.env.MOVIES_CODE_CACHE === "0" || sourceMaps) {
+    module.createRequire(import.meta.url)(entry);
+    return;
+  }
+  const code = readFileSync(entry, "utf8");
+  const built = statSync(entry);
+  // the bundle's size and time in the name: V8 checks only the source's length, so a
+  // rebuilt bundle of the same length must not find the cache of the one before
+  const cacheName = `main.cjs.${process.version}-${process.arch}-${built.size}-${Math.trunc(built.mtimeMs)}.v8cache`;
+  const cachePath = join(outDir, cacheName);
+  let cachedData;
+  try {
+    cachedData = readFileSync(cachePath);
+  } catch {
+    // none yet: made below
+  }
+  const script = new Script(module.wrap(code), { filename: entry, cachedData });
+  if (!cachedData || script.cachedDataRejected) saveCodeCache(script, outDir, cacheName);
+  const fn = script.runInThisContext();
+  const mod = new module.Module(entry);
+  mod.filename = entry;
+  mod.paths = module.Module._nodeModulePaths(outDir);
+  fn.call(mod.exports, mod.exports, module.createRequire(entry), mod, entry, outDir);
+}
+
+function saveCodeCache(script, outDir, cacheName) {
+  let saved = false;
+  const save = () => {
+    if (saved) return;
+    saved = true;
+    try {
+      writeAtomic(join(outDir, cacheName), script.createCachedData());
+      for (const f of readdirSync(outDir)) {
+        if (f.endsWith(".v8cache") && f !== cacheName && f.startsWith(`main.cjs.${process.version}-${process.arch}-`)) rmSync(join(outDir, f), { force: true });
+      }
+    } catch {
+      // a read-only checkout: every start compiles, as without a cache
+    }
+  };
+  // after start-up has compiled what a start needs; at exit when that comes first
+  setTimeout(save, 1000).unref();
+  process.once("exit", save);
 }

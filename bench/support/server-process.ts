@@ -61,7 +61,9 @@ export type Probe = (url: string) => Promise<boolean>;
 async function launch(name: string, command: string, args: string[], port: number, env: NodeJS.ProcessEnv = {}, probe: Probe = answersDynamoDb): Promise<ServerProcess> {
   const url = `http://127.0.0.1:${port}`;
   const started = performance.now();
-  const child: ChildProcess = spawn(command, args, { cwd: root, stdio: "ignore", env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", ...env } });
+  // a variable set to undefined in `env` is left out of the child's environment
+  const childEnv = Object.fromEntries(Object.entries({ ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", ...env }).filter(([, v]) => v !== undefined));
+  const child: ChildProcess = spawn(command, args, { cwd: root, stdio: "ignore", env: childEnv });
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}`);
     if (await probe(url)) break;
@@ -89,16 +91,16 @@ async function launch(name: string, command: string, args: string[], port: numbe
  * `npm run cloud` as a user runs it: `node bin/cloud.mjs`, which starts from a
  * cached esbuild bundle. `nodeFlags` (e.g. --cpu-prof) go to Node before the script.
  */
-export async function spawnCloud(options: { probe?: Probe; nodeFlags?: string[]; env?: NodeJS.ProcessEnv } = {}): Promise<ServerProcess> {
+export async function spawnCloud(options: { probe?: Probe; nodeFlags?: string[]; env?: NodeJS.ProcessEnv; node?: string } = {}): Promise<ServerProcess> {
   const port = await freePort();
-  return launch("embedded cloud", process.execPath, [...(options.nodeFlags ?? []), `${root}bin/cloud.mjs`, "--port", String(port)], port, options.env ?? {}, options.probe);
+  return launch("embedded cloud", options.node ?? process.execPath, [...(options.nodeFlags ?? []), `${root}bin/cloud.mjs`, "--port", String(port)], port, options.env ?? {}, options.probe);
 }
 
-/** The floor of any Node server: `http.createServer` answering 200, in a process of its own. */
-export async function spawnBareNode(): Promise<ServerProcess> {
+/** The floor of any Node server: `http.createServer` answering 200, in a process of its own (`node`: another Node binary). */
+export async function spawnBareNode(options: { env?: NodeJS.ProcessEnv; node?: string } = {}): Promise<ServerProcess> {
   const port = await freePort();
   const code = `require("node:http").createServer((q, s) => s.end("ok")).listen(${port}, "127.0.0.1")`;
-  return launch("bare Node HTTP server", process.execPath, ["-e", code], port, {}, answersGet("/"));
+  return launch("bare Node HTTP server", options.node ?? process.execPath, ["-e", code], port, options.env ?? {}, answersGet("/"));
 }
 
 /** dynalite's own CLI on its own port, tables usable at once as in the cloud. */

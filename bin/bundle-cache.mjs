@@ -173,7 +173,8 @@ function saveCodeCache(script, outDir, cacheName) {
       // a read-only checkout: every start compiles, as without a cache
     }
   };
-  // after start-up has compiled what a start needs; at exit when that comes first
+  // after start-up has compiled what a start needs; at exit when that comes first,
+  // unless the start failed (a bad flag): that cache would hold little more than the flag parser
   setTimeout(save, 1000).unref();
-  process.once("exit", save);
+  process.once("exit", (code) => code === 0 && save());
 }

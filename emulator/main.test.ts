@@ -1,6 +1,40 @@
 import { spawn } from "node:child_process";
+import { readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { freePort } from "../test/support/free-port.js";
+
+/** Starts `node bin/cloud.mjs` on a free port, waits for its ready line, stops it with SIGTERM; returns the exit code. */
+async function startAndStop(env: NodeJS.ProcessEnv = {}): Promise<number | null> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ["bin/cloud.mjs", "--port", String(port)], {
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", ...env },
+  });
+  let out = "";
+  let err = "";
+  child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+  const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on("data", (d: Buffer) => {
+      out += d.toString();
+      if (out.includes("\n")) resolve();
+    });
+    void exited.then((code) => reject(new Error(`exited ${code} before ready: ${err}`)));
+  });
+  expect(out.split("\n")[0]).toBe(`movies cloud ready at http://127.0.0.1:${port}`);
+  expect((await fetch(`http://127.0.0.1:${port}/_movies/health`)).status).toBe(200);
+  child.kill("SIGTERM");
+  return exited;
+}
+
+/** This Node's code caches of the cloud's bundle (dist/cloud/*.v8cache), with their times. */
+function codeCaches(): Map<string, number> {
+  const dir = fileURLToPath(new URL("../dist/cloud/", import.meta.url));
+  const mine = readdirSync(dir).filter((f) => f.endsWith(".v8cache") && f.startsWith(`main.cjs.${process.version}-`));
+  return new Map(mine.map((f) => [f, statSync(join(dir, f)).mtimeMs]));
+}
 
 describe("npm run cloud (bin/cloud.mjs -> emulator/main.ts)", () => {
   it("prints the ready line once it answers and exits 0 on SIGTERM", { timeout: 90_000 }, async () => {
@@ -26,6 +60,19 @@ describe("npm run cloud (bin/cloud.mjs -> emulator/main.ts)", () => {
     child.kill("SIGTERM");
     expect(await exited).toBe(0);
     await expect(fetch(`http://127.0.0.1:${port}/_movies/health`)).rejects.toThrow();
+  });
+
+  it("starts without its code cache too (MOVIES_CODE_CACHE=0: Node's own loader)", { timeout: 90_000 }, async () => {
+    expect(await startAndStop({ MOVIES_CODE_CACHE: "0" })).toBe(0);
+  });
+
+  it("a second start compiles from the code cache the first made: V8 accepts it, so it is not made again", { timeout: 90_000 }, async () => {
+    expect(await startAndStop()).toBe(0);
+    const made = codeCaches();
+    expect(made.size).toBe(1);
+    expect(await startAndStop()).toBe(0);
+    // a cache V8 rejected (another V8, other flags) is made again under a new time
+    expect(codeCaches()).toEqual(made);
   });
 
   it("explains a bad --port value", { timeout: 90_000 }, async () => {

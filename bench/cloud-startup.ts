@@ -88,7 +88,7 @@ const fmt = (xs: number[]) => `${median(xs).toFixed(0)} | ${Math.min(...xs).toFi
 const out: string[] = [];
 out.push(`Spawn to first 200, ${ROUNDS} interleaved rounds; load average at the start ${loadAtStart}.`);
 if (motoMissing) out.push(`moto_server skipped: ${motoMissing}.`);
-out.push(`Code cache (\`dist/cloud/*.v8cache\`, one per Node version): ${cacheKept ? "used by every measured start (none was made again)" : "made again during the measured starts: V8 rejected it, so those starts compiled the bundle"}.`);
+out.push(`Code cache (\`dist/cloud/*.v8cache\`, made on Node 20; Node 22 and later keep their own compile cache): ${cacheKept ? "used by every measured start (none was made again)" : "made again during the measured starts: V8 rejected it, so those starts compiled the bundle"}.`);
 if (extraCaCerts) out.push("NODE_EXTRA_CA_CERTS is set here: Node 20 reads and parses that file at every process start, before any JavaScript runs (Node 22 and later read it when TLS first needs it); the rows marked unset show a start without it.");
 if (!otherNodes.length) out.push("No Node 22 or 24 found (MOVIES_NODE_22, MOVIES_NODE_24, .movies/runtimes): their rows are skipped.");
 out.push("");

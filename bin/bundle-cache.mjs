@@ -12,8 +12,9 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 export const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
 // Node >= 22.1 keeps V8's compiled code of the bundle on disk, so a start skips
-// most parsing and compiling; Node 20 has no such cache and goes without.
-module.enableCompileCache?.();
+// most parsing and compiling; Node 20 has no such cache (see runBundled).
+const compileCache = module.enableCompileCache?.();
+const nodeCompileCache = compileCache !== undefined && [module.constants.compileCacheStatus.ENABLED, module.constants.compileCacheStatus.ALREADY_ENABLED].includes(compileCache.status);
 
 // Checked on every start (~150 files): the list is read from a small file of
 // its own rather than esbuild's whole metafile, and paths are joined as strings.
@@ -61,38 +62,38 @@ export async function importBundled(name, source, assets = []) {
 async function buildIfStale(outDir, entry, source, assets, options) {
   const metaPath = join(outDir, "meta.json");
   const inputsPath = join(outDir, "inputs.json");
-  if (stale(entry, inputsPath, assets)) {
-    const { build } = await import("esbuild");
-    // a source saved during the build is newer than this, so the next start rebuilds
-    const startedAt = new Date();
-    const result = await build({
-      absWorkingDir: root,
-      entryPoints: { main: source },
-      outdir: outDir,
-      bundle: true,
-      platform: "node",
-      target: "node20",
-      jsx: "automatic",
-      // linked, not inline: an inline map is three times the code, parsed on every start
-      sourcemap: "linked",
-      metafile: true,
-      write: false,
-      logLevel: "error",
-      ...options,
-    });
-    mkdirSync(outDir, { recursive: true });
-    for (const asset of assets) {
-      const tmp = join(outDir, `${basename(asset)}.${process.pid}.tmp`);
-      copyFileSync(join(root, asset), tmp);
-      renameSync(tmp, join(outDir, basename(asset)));
-    }
-    const files = [...result.outputFiles].sort((a, b) => Number(a.path === entry) - Number(b.path === entry));
-    for (const file of files) writeAtomic(file.path, file.contents);
-    utimesSync(entry, startedAt, startedAt);
-    writeAtomic(metaPath, JSON.stringify(result.metafile));
-    // written last: its presence says the bundle beside it is complete
-    writeAtomic(inputsPath, JSON.stringify(Object.keys(result.metafile.inputs)));
+  if (!stale(entry, inputsPath, assets)) return false;
+  const { build } = await import("esbuild");
+  // a source saved during the build is newer than this, so the next start rebuilds
+  const startedAt = new Date();
+  const result = await build({
+    absWorkingDir: root,
+    entryPoints: { main: source },
+    outdir: outDir,
+    bundle: true,
+    platform: "node",
+    target: "node20",
+    jsx: "automatic",
+    // linked, not inline: an inline map is three times the code, parsed on every start
+    sourcemap: "linked",
+    metafile: true,
+    write: false,
+    logLevel: "error",
+    ...options,
+  });
+  mkdirSync(outDir, { recursive: true });
+  for (const asset of assets) {
+    const tmp = join(outDir, `${basename(asset)}.${process.pid}.tmp`);
+    copyFileSync(join(root, asset), tmp);
+    renameSync(tmp, join(outDir, basename(asset)));
   }
+  const files = [...result.outputFiles].sort((a, b) => Number(a.path === entry) - Number(b.path === entry));
+  for (const file of files) writeAtomic(file.path, file.contents);
+  utimesSync(entry, startedAt, startedAt);
+  writeAtomic(metaPath, JSON.stringify(result.metafile));
+  // written last: its presence says the bundle beside it is complete
+  writeAtomic(inputsPath, JSON.stringify(Object.keys(result.metafile.inputs)));
+  return true;
 }
 
 // Package imports the CommonJS bundle keeps as `require`s; the rest are bundled
@@ -106,13 +107,15 @@ const externalPackages = {
 };
 
 /**
- * Runs `source` as one CommonJS script built in dist/<name>/main.cjs, compiled
- * with V8's code cache: Node 20 has no compile cache for modules, and parsing
- * and compiling the bundle was most of a start's own cost. The cache is made
- * after the first start has run (so it holds the functions start-up compiled
- * lazily too) and kept per Node version beside the bundle; V8 rejects one made
- * by another V8 or with other flags, and a new one is made then. A cache that
- * cannot be read or written only costs the compile it would have saved.
+ * Runs `source` as one CommonJS script built in dist/<name>/main.cjs (one
+ * script: no ES module loader work per start). Where Node keeps a compile cache
+ * (>= 22.1) it is required, and Node's cache does the rest. Node 20 has none,
+ * and parsing and compiling the bundle was most of a start's own cost there:
+ * it is compiled with V8's code cache, made after the first start has run (so
+ * it holds the functions start-up compiled lazily too) and kept per Node
+ * version beside the bundle. V8 rejects a cache made by another V8 or under
+ * other flags, and a new one is made then. A cache that cannot be read or
+ * written only costs the compile it would have saved.
  */
 export async function runBundled(name, source, assets = [], { v8Flags = [] } = {}) {
   // V8 accepts a code cache only under the flags it was made with, and the cache
@@ -122,7 +125,7 @@ export async function runBundled(name, source, assets = [], { v8Flags = [] } = {
   for (const flag of v8Flags) if (!given.includes(flag.split("=")[0])) setFlagsFromString(flag);
   const outDir = join(root, "dist", name);
   const entry = join(outDir, "main.cjs");
-  await buildIfStale(outDir, entry, source, assets, {
+  const rebuilt = await buildIfStale(outDir, entry, source, assets, {
     outExtension: { ".js": ".cjs" },
     format: "cjs",
     plugins: [externalPackages],
@@ -132,9 +135,11 @@ export async function runBundled(name, source, assets = [], { v8Flags = [] } = {
     define: { "import.meta.url": "__bundleUrl" },
     banner: { js: 'var __bundleUrl = require("node:url").pathToFileURL(__filename).href;' },
   });
-  // MOVIES_CODE_CACHE=0, or source maps wanted (vm scripts get none): Node's own loader
+  // code caches of the bundle before are of no use (any Node version)
+  if (rebuilt) for (const f of readdirSync(outDir)) if (f.endsWith(".v8cache")) rmSync(join(outDir, f), { force: true });
+  // Node's own loader: with its compile cache, when MOVIES_CODE_CACHE=0, or for source maps (a vm script gets none)
   const sourceMaps = [...process.execArgv, process.env.NODE_OPTIONS ?? ""].some((a) => a.includes("--enable-source-maps"));
-  if (process.env.MOVIES_CODE_CACHE === "0" || sourceMaps) {
+  if (nodeCompileCache || process.env.MOVIES_CODE_CACHE === "0" || sourceMaps) {
     module.createRequire(import.meta.url)(entry);
     return;
   }

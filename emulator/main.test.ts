@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { readdirSync, statSync } from "node:fs";
+import module from "node:module";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -66,7 +67,8 @@ describe("npm run cloud (bin/cloud.mjs -> emulator/main.ts)", () => {
     expect(await startAndStop({ MOVIES_CODE_CACHE: "0" })).toBe(0);
   });
 
-  it("a second start compiles from the code cache the first made: V8 accepts it, so it is not made again", { timeout: 90_000 }, async () => {
+  // Node >= 22.1 keeps its own compile cache (module.enableCompileCache) and bin/cloud.mjs uses that there
+  it.skipIf("enableCompileCache" in module)("a second start compiles from the code cache the first made: V8 accepts it, so it is not made again", { timeout: 90_000 }, async () => {
     expect(await startAndStop()).toBe(0);
     const made = codeCaches();
     expect(made.size).toBe(1);

@@ -109,7 +109,7 @@ describe("Dockerfile", () => {
   it("ships the same files beside the bundle that `npm run cloud` does", async () => {
     const { CLOUD_ASSETS } = await import("../scripts/bundle-cloud.mjs");
     const launcher = readFileSync(join(root, "bin/cloud.mjs"), "utf8");
-    const launched = /importBundled\("cloud",\s*"[^"]+",\s*(\[[^\]]*\])\)/.exec(launcher)?.[1];
+    const launched = /(?:importBundled|runBundled)\("cloud",\s*"[^"]+",\s*(\[[^\]]*\])/.exec(launcher)?.[1];
     expect(launched, "bin/cloud.mjs names its assets").toBeDefined();
     expect(CLOUD_ASSETS).toEqual(JSON.parse(launched!));
   });

@@ -1,7 +1,9 @@
 // Runs a TypeScript entry of this repository from an esbuild bundle kept in
-// dist/<name>/ (node modules stay external, dynamic imports stay lazy chunks),
-// rebuilt only when one of its source files is newer than the bundle, which
-// esbuild's metafile lists. Starting through tsx instead costs ~1 s per start.
+// dist/<name>/, rebuilt only when one of its source files is newer than the
+// bundle, which esbuild's metafile lists: as ES modules (importBundled: node
+// modules stay external, dynamic imports stay lazy chunks) or as one CommonJS
+// script compiled from a code cache (runBundled, the cloud's quick start).
+// Starting through tsx instead costs ~1 s per start.
 import module from "node:module";
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { setFlagsFromString } from "node:v8";

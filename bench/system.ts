@@ -473,6 +473,15 @@ const latencyVerdict =
       : `not met; not stopped by a floor: the floors alone take ${m2(latencyFloor)} <= ${ms(LATENCY_TARGET)}`;
 const windowMs = 1000 * Number(stack.template.resource.aws_lambda_event_source_mapping.email_notification_queue_trigger.maximum_batching_window_in_seconds);
 const beyondWindow = median(emailShipped.map((e) => e.p50)) - windowMs;
+const EMAIL_TARGET = 20;
+const readPeriod = median([...emailShipped, ...emailNoWindow].map((e) => e.period));
+// The email lands up to one read period before it is seen: a result within one period of the target is not decided by this run.
+const emailVerdict =
+  beyondWindow - readPeriod > EMAIL_TARGET
+    ? `not met (${ms(beyondWindow)}, more than one read period of ${ms(readPeriod)} over the target)`
+    : beyondWindow <= EMAIL_TARGET
+      ? `met (${ms(beyondWindow)}, read every ${ms(readPeriod)})`
+      : `not decided by this run: ${ms(beyondWindow)} is within one read period (${ms(readPeriod)}) of the target`;
 const rows: [string, string][] = [
   ["warm GET /movies/{id} through API Gateway + Lambda + DynamoDB, p50 one request at a time", ms(getP50)],
   ["warm GET /movies/{id}, requests/s (16 in flight)", getRate.toFixed(0)],
@@ -514,11 +523,12 @@ const rows: [string, string][] = [
     rateVerdict(postRate, POST_TARGET, ceiling(postFloor(false)), ceiling(postFloor(true))),
   ],
   [`POST /movies to email in the mailbox, p50, stack as shipped (${windowMs / 1000} s batching window)`, ms(median(emailShipped.map((e) => e.p50)))],
-  [`POST /movies to email in the mailbox beyond the window, p50 (target <= 20 ms)`, ms(beyondWindow)],
+  [`POST /movies to email in the mailbox beyond the window, p50 (target <= ${EMAIL_TARGET} ms)`, ms(beyondWindow)],
+  [`verdict: POST to email, window + <= ${EMAIL_TARGET} ms p50`, emailVerdict],
   ["POST /movies to email in the mailbox, p50, batching window 0", ms(median(emailNoWindow.map((e) => e.p50)))],
   [
     "the email rows' resolution: the mailbox read every ... (p50 period between reads: a 2 ms timer + one read), one read p50; an email is seen at most one period after it lands",
-    `${ms(median([...emailShipped, ...emailNoWindow].map((e) => e.period)))}, ${m2(median([...emailShipped, ...emailNoWindow].map((e) => e.read)))}`,
+    `${ms(readPeriod)}, ${m2(median([...emailShipped, ...emailNoWindow].map((e) => e.read)))}`,
   ],
 ];
 const out: string[] = [];

@@ -504,6 +504,10 @@ const rows: [string, string][] = [
     `ceiling for the warm GET from the floors alone, ${cores} cores x 1000 / (client + API Gateway's exchange + hop + GetCommand + dynalite's GetItem), requests/s: cheapest SDK figure / Lambda's 16 environments; the target 0.8 x dynalite`,
     `${ceiling(getFloor(false)).toFixed(0)} / ${ceiling(getFloor(true)).toFixed(0)}; ${getTarget.toFixed(0)}`,
   ],
+  [
+    "warm GET CPU above the floors (16 in flight): cloud process - (exchange + hop + dynalite's GetItem) / functions - GetCommand in 16 environments; what the cloud's and the runtime's own work still costs",
+    `${m2(med(get, (l) => l.cpuServer) - (exchange + hop + dynGet))} / ${m2(med(get, (l) => l.cpuChildren) - sdk("get", (x) => x.envs))}`,
+  ],
   ["verdict: warm GET, 16 in flight (>= 0.8 x dynalite)", rateVerdict(getRate, getTarget, ceiling(getFloor(false)), ceiling(getFloor(true)))],
   ["floor: warm GET one at a time, p50 = GetCommand one at a time + one bare HTTP exchange + one hop", m2(latencyFloor)],
   [`verdict: warm GET p50 one at a time (<= ${ms(LATENCY_TARGET)})`, latencyVerdict],

@@ -491,6 +491,7 @@ const rows: [string, string][] = [
   ["peer: dynalite alone, GetItem p50 (16 in flight) / one at a time", `${ms(med(dyn, (l) => l.p50))} / ${ms(med(dynSerial, (l) => l.p50))}`],
   ["peer: dynalite alone, CPU per GetItem (its HTTP exchange included)", m2(dynGet)],
   ["warm GET rate / dynalite GetItem rate (target >= 0.8)", (getRate / med(dyn, (l) => l.rps)).toFixed(2)],
+  ["the Node the cloud runs nodejs22.x functions on, and the floors' SDK calls with them", `${FUNCTION_NODE.version} (${FUNCTION_NODE.source})`],
   [`floor: this bench's bare HTTP client, CPU per request (it shares the ${cores} cores)`, m2(client)],
   ["floor: one HTTP exchange served by a bare Node server (reads the request, answers a GET-sized body), CPU per request / p50 one at a time", `${m2(exchange)} / ${m2(median(exchanges.map((e) => e.p50)))}`],
   ["floor: the process hop alone (IPC round trip of a GET-sized event and result, child process), CPU per round trip / p50", `${m2(hop)} / ${m2(median(hops.map((h) => h.p50)))}`],

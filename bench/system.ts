@@ -451,6 +451,7 @@ const getRate = med(get, (l) => l.rps);
 const postRate = med(post, (l) => l.rps);
 const getTarget = 0.8 * med(dyn, (l) => l.rps);
 const POST_TARGET = 400;
+const peerShare = med(dyn, (l) => l.rps) / ceiling(dynGet + client);
 /**
  * What stops an unmet rate: a floor if even the cheapest floors allow less
  * than the target; a floor under Lambda's model if only the 16-environment
@@ -509,7 +510,11 @@ const rows: [string, string][] = [
     "warm GET CPU above the floors (16 in flight): cloud process - (exchange + hop + dynalite's GetItem) / functions - GetCommand in 16 environments; what the cloud's and the runtime's own work still costs",
     `${m2(med(get, (l) => l.cpuServer) - (exchange + hop + dynGet))} / ${m2(med(get, (l) => l.cpuChildren) - sdk("get", (x) => x.envs))}`,
   ],
-  ["verdict: warm GET, 16 in flight (>= 0.8 x dynalite)", rateVerdict(getRate, getTarget, ceiling(getFloor(false)), ceiling(getFloor(true)))],
+  ["peer: dynalite's GetItem rate as a share of what its and the client's CPU allow on these cores (low: other load starved the peer, and the GET target with it)", `${(peerShare * 100).toFixed(0)}%`],
+  [
+    "verdict: warm GET, 16 in flight (>= 0.8 x dynalite)",
+    rateVerdict(getRate, getTarget, ceiling(getFloor(false)), ceiling(getFloor(true))) + (peerShare < 0.5 ? "; but the dynalite peer was starved (share above): re-run on a quiet machine" : ""),
+  ],
   ["floor: warm GET one at a time, p50 = GetCommand one at a time + one bare HTTP exchange + one hop", m2(latencyFloor)],
   [`verdict: warm GET p50 one at a time (<= ${ms(LATENCY_TARGET)})`, latencyVerdict],
   ["POST /movies with the key, requests/s (16 in flight)", postRate.toFixed(0)],

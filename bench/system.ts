@@ -40,7 +40,7 @@
  */
 import { chmodSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { ensureBuilt } from "../test/support/built-functions.js";
@@ -286,6 +286,7 @@ async function sdkFloors(dynalite: ServerProcess, canned: ServerProcess): Promis
     return { calls, getSerialP50: median(serial.latencies) };
   } finally {
     workers.stop();
+    rmSync(dirname(workerFile), { recursive: true, force: true });
   }
 }
 

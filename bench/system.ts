@@ -479,7 +479,9 @@ const EMAIL_TARGET = 20;
 const readPeriod = median([...emailShipped, ...emailNoWindow].map((e) => e.period));
 // The email lands up to one read period before it is seen: a result within one period of the target is not decided by this run.
 const emailVerdict =
-  beyondWindow - readPeriod > EMAIL_TARGET
+  beyondWindow < 0
+    ? `not decided by this run: the p50 email came before a whole window could pass (a window already opened by earlier records); run with more EMAILS`
+    : beyondWindow - readPeriod > EMAIL_TARGET
     ? `not met (${ms(beyondWindow)}, more than one read period of ${ms(readPeriod)} over the target)`
     : beyondWindow <= EMAIL_TARGET
       ? `met (${ms(beyondWindow)}, read every ${ms(readPeriod)})`

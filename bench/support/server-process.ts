@@ -103,6 +103,33 @@ export async function spawnBareNode(options: { env?: NodeJS.ProcessEnv; node?: s
   return launch("bare Node HTTP server", options.node ?? process.execPath, ["-e", code], port, options.env ?? {}, answersGet("/"));
 }
 
+/**
+ * A bare Node HTTP server that reads each request's body and answers with a
+ * fixed reply of the right shape and size: SNS Publish and SES SendEmail get
+ * their Query-protocol XML (the SDK parses it as it would AWS's), anything
+ * else a GET /movies/{id} result. Its CPU per request is the floor of serving
+ * one HTTP exchange: what any server must spend before doing the work asked.
+ */
+export async function spawnCannedAws(): Promise<ServerProcess> {
+  const port = await freePort();
+  const code = `
+const meta = '<ResponseMetadata><RequestId>f5d7a1c2-6b1e-4f00-9c3a-0d1e2f3a4b5c</RequestId></ResponseMetadata>';
+const publish = '<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishResult><MessageId>2b3c4d5e-6f70-4a81-92a3-b4c5d6e7f809</MessageId></PublishResult>' + meta + '</PublishResponse>';
+const sendEmail = '<SendEmailResponse xmlns="http://ses.amazonaws.com/doc/2010-12-01/"><SendEmailResult><MessageId>0100018c-2b3c4d5e-6f70-4a81-92a3-b4c5d6e7f809-000000</MessageId></SendEmailResult>' + meta + '</SendEmailResponse>';
+const movie = JSON.stringify({ statusCode: 200, body: JSON.stringify({ id: '0190a6e4-0000-7000-8000-000000000000', title: 'Heat', rating: 8, genres: ['crime'] }) });
+require('node:http').createServer((q, s) => {
+  let body = '';
+  q.setEncoding('utf8');
+  q.on('data', (c) => { body += c; });
+  q.on('end', () => {
+    const xml = body.includes('Action=Publish') ? publish : body.includes('Action=SendEmail') ? sendEmail : undefined;
+    s.writeHead(200, { 'content-type': xml ? 'text/xml' : 'application/json', 'x-amzn-requestid': 'f5d7a1c2-6b1e-4f00-9c3a-0d1e2f3a4b5c' });
+    s.end(xml ?? movie);
+  });
+}).listen(${port}, '127.0.0.1');`;
+  return launch("bare Node HTTP server (canned AWS replies)", process.execPath, ["-e", code], port, {}, answersGet("/"));
+}
+
 /** dynalite's own CLI on its own port, tables usable at once as in the cloud. */
 export async function spawnDynalite(): Promise<ServerProcess> {
   const port = await freePort();

@@ -1,11 +1,16 @@
 /**
- * CPU an execution environment spends per warm invocation, split in three:
- * the AWS SDK's GetItem alone (the one call get-movie must make), the
- * shipped get-movie handler called in a plain warm Node process (no
+ * CPU an execution environment spends per warm invocation, split up: the
+ * AWS SDK's GetItem alone (the one call get-movie must make; also through
+ * lib-dynamodb's document client, and on a client with cacheMiddleware),
+ * the shipped get-movie handler called in a plain warm Node process (no
  * runtime: handler + SDK), and the same zip invoked through the embedded
- * Lambda runtime (bootstrap, IPC, log capture, memory report). All three
- * talk to dynalite in its own process, one call at a time, in rounds that
- * interleave the variants so load from other processes hits them alike.
+ * Lambda runtime (bootstrap, IPC, log capture, memory report). All talk to
+ * dynalite in its own process, in rounds that interleave the variants so
+ * load from other processes hits them alike. The plain process calls one at
+ * a time; the runtime takes IN_FLIGHT (1) at a time, with up to 10
+ * environments when above 1 (bench/system.ts's warm GET runs 16).
+ * COMPARE=<index.mjs> adds another build of the handler (say, before a
+ * change), invoked through the runtime in the same rounds.
  *
  * Run: npx tsx bench/function-cpu.ts   (CALLS=1000 per variant and round, ROUNDS=3)
  * PROFILE_DIR=<dir> writes --cpu-prof profiles of the plain process and the
@@ -27,6 +32,8 @@ import { median, processCpuMs, spawnDynalite } from "./support/server-process.js
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 const CALLS = Number(process.env.CALLS ?? 1000);
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
+/** invocations in flight through the runtime (default 1); above 1 the function scales to up to 10 environments, as in bench/system.ts */
+const IN_FLIGHT = Number(process.env.IN_FLIGHT ?? 1);
 const PROFILE_DIR = process.env.PROFILE_DIR ? path.resolve(process.env.PROFILE_DIR) : undefined;
 const ROOT = process.cwd();
 const ID = "0190a6e4-2f1c-4d3b-9a8e-5c6d7e8f9a0b";
@@ -140,54 +147,55 @@ async function main(): Promise<void> {
     unlinkLater(runnerPath);
 
     if (PROFILE_DIR) process.env[CPU_PROF_DIR_ENV] = PROFILE_DIR;
-    const registry = new FunctionRegistry({ endpointUrl: dynalite.url, maxEnvironmentsPerFunction: 1, spareWorkers: false });
+    const registry = new FunctionRegistry({ endpointUrl: dynalite.url, maxEnvironmentsPerFunction: IN_FLIGHT > 1 ? 10 : 1, spareWorkers: false });
     registry.create({ FunctionName: "get-movie", Role: TEST_ROLE, Handler: "index.handler", Runtime: "nodejs22.x", MemorySize: 512, Code: { ZipFile: zipBundle(code, 0) }, Environment: { Variables: { TABLE_NAME: "Movies" } } });
-    // COMPARE=<index.mjs>: another build of the handler (e.g. before a change), invoked through the runtime in the same rounds
     const compare = process.env.COMPARE ? readFileSync(process.env.COMPARE) : undefined;
     if (compare) registry.create({ FunctionName: "compare", Role: TEST_ROLE, Handler: "index.handler", Runtime: "nodejs22.x", MemorySize: 512, Code: { ZipFile: zipBundle(compare, 0) }, Environment: { Variables: { TABLE_NAME: "Movies" } } });
     const invokeOnce = async (name = "get-movie") => {
       const res = await registry.invoke(name, event);
       if (res.functionError || !res.payload.includes('"statusCode":200')) throw new Error(res.payload);
     };
-    const envPid = async (name: string) => {
-      const known = new Set([...childPids(process.pid)]);
-      await invokeOnce(name);
-      const pids = [...childPids(process.pid)].filter((p) => !known.has(p) && readFileSync(`/proc/${p}/cmdline`, "utf8").includes("bootstrap.mjs"));
-      if (pids.length !== 1) throw new Error(`expected one new environment, found ${pids.join(",")}`);
-      return pids[0]!;
+    // one function runs at a time, so the CPU of every environment process over a run is that function's
+    const environmentsCpu = () => {
+      let total = 0;
+      for (const p of childPids(process.pid)) {
+        try {
+          if (readFileSync(`/proc/${p}/cmdline`, "utf8").includes("bootstrap.mjs")) total += processCpuMs(p);
+        } catch {
+          // ended meanwhile
+        }
+      }
+      return total;
     };
-    const pids: Record<string, number> = { "get-movie": await envPid("get-movie") };
-    if (compare) pids.compare = await envPid("compare");
     const runRuntime = async (n: number, name = "get-movie") => {
-      const pid = pids[name]!;
-      const before = processCpuMs(pid);
-      for (let i = 0; i < n; i++) await invokeOnce(name);
-      return (processCpuMs(pid) - before) / n;
+      const before = environmentsCpu();
+      let next = 0;
+      await Promise.all(Array.from({ length: IN_FLIGHT }, async () => {
+        while (next++ < n) await invokeOnce(name);
+      }));
+      return (environmentsCpu() - before) / n;
     };
-
     // warm-up: JIT of every path
     await runPlain("sdk", 300);
     await runPlain("handler", 300);
-    if (process.env.EXTRA) {
-      for (const op of ["doc", "cached"]) await runPlain(op, 300);
-      const x: Record<string, number[]> = { sdk: [], doc: [], cached: [] };
-      for (let round = 0; round < ROUNDS; round++) for (const op of Object.keys(x)) x[op]!.push(await runPlain(op, CALLS));
-      console.log(x);
-    }
+    await runPlain("doc", 300);
+    await runPlain("cached", 300);
     await runRuntime(300);
     if (compare) await runRuntime(300, "compare");
-    const rows: Record<string, number[]> = { sdk: [], handler: [], runtime: [], compare: [] };
+    const rows: Record<string, number[]> = { sdk: [], doc: [], cached: [], handler: [], runtime: [], compare: [] };
     for (let round = 0; round < ROUNDS; round++) {
-      rows.sdk!.push(await runPlain("sdk", CALLS));
+      for (const op of ["sdk", "doc", "cached"]) rows[op]!.push(await runPlain(op, CALLS));
       rows.handler!.push(await runPlain("handler", CALLS));
       rows.runtime!.push(await runRuntime(CALLS));
       if (compare) rows.compare!.push(await runRuntime(CALLS, "compare"));
     }
     const f = (xs: number[]) => `${median(xs).toFixed(2)} ms (${xs.map((x) => x.toFixed(2)).join(", ")})`;
-    console.log(`| CPU per warm call, one at a time, against dynalite (${ROUNDS} rounds x ${CALLS}; median (rounds)) | ms |\n|---|---|`);
+    console.log(`| CPU per warm call against dynalite (${ROUNDS} rounds x ${CALLS}; median (rounds)) | ms |\n|---|---|`);
     console.log(`| the AWS SDK's GetItem alone, plain warm process | ${f(rows.sdk!)} |`);
+    console.log(`| the same through lib-dynamodb's document client (GetCommand) | ${f(rows.doc!)} |`);
+    console.log(`| GetItem on a client with cacheMiddleware, item unmarshalled (what the handlers do now) | ${f(rows.cached!)} |`);
     console.log(`| shipped get-movie handler called in a plain warm process (handler + SDK) | ${f(rows.handler!)} |`);
-    console.log(`| the same zip invoked through the embedded Lambda runtime (environment process) | ${f(rows.runtime!)} |`);
+    console.log(`| the same zip invoked through the embedded Lambda runtime (environment processes; ${IN_FLIGHT} in flight) | ${f(rows.runtime!)} |`);
     if (compare) console.log(`| COMPARE (${process.env.COMPARE}) invoked through the runtime | ${f(rows.compare!)} |`);
     plain.disconnect();
     await registry.close();

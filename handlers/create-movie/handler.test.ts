@@ -1,5 +1,6 @@
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
-import { DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
+import { unmarshall } from "@aws-sdk/util-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { captureLogs } from "../testing/captured-logs.js";
@@ -10,7 +11,7 @@ import { apiEvent, JSON_HEADERS, lambdaContext } from "../testing/lambda-events.
 setHandlerEnv();
 const { handler } = await import("./handler.js");
 
-const ddb = mockClient(DynamoDBDocumentClient);
+const ddb = mockClient(DynamoDBClient);
 const sns = mockClient(SNSClient);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
@@ -34,7 +35,7 @@ let logs: ReturnType<typeof captureLogs>;
 beforeEach(() => {
   ddb.reset();
   sns.reset();
-  ddb.on(PutCommand).resolves({});
+  ddb.on(PutItemCommand).resolves({});
   sns.on(PublishCommand).resolves({ MessageId: "m-1" });
   logs = captureLogs();
 });
@@ -49,10 +50,10 @@ describe("create-movie", () => {
     expect(movie).toEqual({ id: expect.stringMatching(UUID), title: "Up", rating: 8.3, genres: ["Animation", "Comedy"] });
     expect(res.headers?.Location).toBe(`/movies/${movie.id}`);
 
-    const put = ddb.commandCalls(PutCommand)[0]!.args[0].input;
+    const put = ddb.commandCalls(PutItemCommand)[0]!.args[0].input;
     expect(put.TableName).toBe("Movies");
     expect(put.ConditionExpression).toBe("attribute_not_exists(ID)");
-    expect(put.Item).toEqual({
+    expect(unmarshall(put.Item!)).toEqual({
       ID: movie.id,
       Title: "Up",
       Rating: 8.3,
@@ -92,7 +93,7 @@ describe("create-movie", () => {
     const res = await post(VALID, { ...JSON_HEADERS, traceparent: TRACEPARENT });
     expect(res.statusCode).toBe(201);
     const movie = JSON.parse(res.body);
-    expect(ddb.commandCalls(PutCommand)).toHaveLength(1);
+    expect(ddb.commandCalls(PutItemCommand)).toHaveLength(1);
     const error = logs.entries().find((e) => e.level === "ERROR");
     expect(error?.event).toEqual({
       topicArn: HANDLER_ENV.TOPIC_ARN,
@@ -104,7 +105,7 @@ describe("create-movie", () => {
   });
 
   it("returns a bare 500 when the table write fails, and publishes nothing", async () => {
-    ddb.on(PutCommand).rejects(new Error("ProvisionedThroughputExceededException"));
+    ddb.on(PutItemCommand).rejects(new Error("ProvisionedThroughputExceededException"));
     const res = await post(VALID);
     expect(res.statusCode).toBe(500);
     expect(JSON.parse(res.body)).toEqual({ message: "Internal server error" });
@@ -177,7 +178,7 @@ describe("create-movie", () => {
       const out = JSON.parse(res.body);
       expect(out.message).toEqual(expect.any(String));
       expect(out.errors).toContainEqual({ field, message: expect.stringMatching(message) });
-      expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+      expect(ddb.commandCalls(PutItemCommand)).toHaveLength(0);
       expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
     });
 
@@ -207,7 +208,7 @@ describe("create-movie", () => {
       expect(res.statusCode).toBe(400);
       const out = JSON.parse(res.body);
       expect(out.errors).toEqual([{ field, message: expect.stringMatching(message) }]);
-      expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+      expect(ddb.commandCalls(PutItemCommand)).toHaveLength(0);
     });
 
     it("accepts a body of exactly 16 KiB", async () => {

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { documentClient, snsClient } from "../shared/aws-clients.js";
+import { dynamoClient, snsClient } from "../shared/aws-clients.js";
 import { loadConfig } from "../shared/config.js";
 import { EventPublisher } from "../shared/event-publisher.js";
 import { httpHandler } from "../shared/http-handler.js";
@@ -9,7 +9,7 @@ import { MovieRepository } from "../shared/movie-repository.js";
 import { json } from "../shared/responses.js";
 
 const config = loadConfig(["TABLE_NAME", "TOPIC_ARN"]);
-const movies = new MovieRepository(documentClient(), config.TABLE_NAME);
+const movies = new MovieRepository(dynamoClient(), config.TABLE_NAME);
 const events = new EventPublisher(snsClient(), config.TOPIC_ARN, logger);
 
 /** POST /movies */

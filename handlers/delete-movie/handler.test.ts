@@ -1,5 +1,6 @@
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
-import { DeleteCommand, DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { DeleteItemCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { marshall } from "@aws-sdk/util-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { captureLogs } from "../testing/captured-logs.js";
@@ -10,7 +11,7 @@ import { apiEvent, lambdaContext } from "../testing/lambda-events.js";
 setHandlerEnv();
 const { handler } = await import("./handler.js");
 
-const ddb = mockClient(DynamoDBDocumentClient);
+const ddb = mockClient(DynamoDBClient);
 const sns = mockClient(SNSClient);
 const ID = "0b7e6a4e-2f1c-4d3b-9a8e-5c6d7e8f9a0b";
 const TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
@@ -21,7 +22,7 @@ let logs: ReturnType<typeof captureLogs>;
 beforeEach(() => {
   ddb.reset();
   sns.reset();
-  ddb.on(DeleteCommand).resolves({ Attributes: { ID, Title: "Up", Rating: 8, Genres: new Set(["Animation"]) } });
+  ddb.on(DeleteItemCommand).resolves({ Attributes: marshall({ ID, Title: "Up", Rating: 8, Genres: new Set(["Animation"]) }) });
   sns.on(PublishCommand).resolves({ MessageId: "m-1" });
   logs = captureLogs();
 });
@@ -32,9 +33,9 @@ describe("delete-movie", () => {
     const res = await del(ID, { traceparent: TRACEPARENT });
     expect(res.statusCode).toBe(204);
     expect(res.body).toBe("");
-    expect(ddb.commandCalls(DeleteCommand)[0]!.args[0].input).toEqual({
+    expect(ddb.commandCalls(DeleteItemCommand)[0]!.args[0].input).toEqual({
       TableName: "Movies",
-      Key: { ID },
+      Key: { ID: { S: ID } },
       ReturnValues: "ALL_OLD",
     });
     const publish = sns.commandCalls(PublishCommand)[0]!.args[0].input;
@@ -47,7 +48,7 @@ describe("delete-movie", () => {
   });
 
   it("returns 404 and publishes nothing when there was nothing to delete", async () => {
-    ddb.on(DeleteCommand).resolves({});
+    ddb.on(DeleteItemCommand).resolves({});
     const res = await del(ID);
     expect(res.statusCode).toBe(404);
     expect(JSON.parse(res.body)).toEqual({ message: "Movie not found" });
@@ -58,7 +59,7 @@ describe("delete-movie", () => {
     const res = await del(movieID);
     expect(res.statusCode).toBe(400);
     expect(JSON.parse(res.body).errors[0].field).toBe("pathParameters.movieID");
-    expect(ddb.commandCalls(DeleteCommand)).toHaveLength(0);
+    expect(ddb.commandCalls(DeleteItemCommand)).toHaveLength(0);
   });
 
   it("still returns 204 when publishing fails, and logs the whole event for replay", async () => {
@@ -75,7 +76,7 @@ describe("delete-movie", () => {
   });
 
   it("returns a bare 500 when the table fails", async () => {
-    ddb.on(DeleteCommand).rejects(new Error("boom"));
+    ddb.on(DeleteItemCommand).rejects(new Error("boom"));
     const res = await del(ID);
     expect(res.statusCode).toBe(500);
     expect(JSON.parse(res.body)).toEqual({ message: "Internal server error" });

@@ -1,4 +1,5 @@
-import { GetCommand, DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
+import { marshall, unmarshall } from "@aws-sdk/util-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { captureLogs } from "../testing/captured-logs.js";
@@ -9,7 +10,7 @@ import { apiEvent, lambdaContext } from "../testing/lambda-events.js";
 setHandlerEnv();
 const { handler } = await import("./handler.js");
 
-const ddb = mockClient(DynamoDBDocumentClient);
+const ddb = mockClient(DynamoDBClient);
 const ID = "0b7e6a4e-2f1c-4d3b-9a8e-5c6d7e8f9a0b";
 const get = (movieID: string | undefined) =>
   handler(
@@ -26,26 +27,26 @@ afterEach(() => vi.restoreAllMocks());
 
 describe("get-movie", () => {
   it("returns 200 with the movie resource, genres sorted, table attributes hidden", async () => {
-    ddb.on(GetCommand).resolves({
-      Item: { ID, Title: "Up", Rating: 8.3, Genres: new Set(["Comedy", "Animation"]), CreatedAt: "x", UpdatedAt: "y" },
+    ddb.on(GetItemCommand).resolves({
+      Item: marshall({ ID, Title: "Up", Rating: 8.3, Genres: new Set(["Comedy", "Animation"]), CreatedAt: "x", UpdatedAt: "y" }),
     });
     const res = await get(ID);
     expect(res.statusCode).toBe(200);
     expect(res.headers?.["Content-Type"]).toMatch(/^application\/json/);
     expect(JSON.parse(res.body)).toEqual({ id: ID, title: "Up", rating: 8.3, genres: ["Animation", "Comedy"] });
-    expect(ddb.commandCalls(GetCommand)[0]!.args[0].input).toEqual({ TableName: "Movies", Key: { ID } });
+    expect(ddb.commandCalls(GetItemCommand)[0]!.args[0].input).toEqual({ TableName: "Movies", Key: { ID: { S: ID } } });
   });
 
   it("reads seeded short ids such as \"1\" exactly as given, and UUIDs case-insensitively", async () => {
-    ddb.on(GetCommand).resolves({ Item: { ID: "1", Title: "The Matrix", Rating: 8.7, Genres: new Set(["Sci-Fi", "Action"]) } });
+    ddb.on(GetItemCommand).resolves({ Item: marshall({ ID: "1", Title: "The Matrix", Rating: 8.7, Genres: new Set(["Sci-Fi", "Action"]) }) });
     expect(JSON.parse((await get("1")).body)).toEqual({ id: "1", title: "The Matrix", rating: 8.7, genres: ["Action", "Sci-Fi"] });
     await get("Ab_1");
     await get(ID.toUpperCase());
-    expect(ddb.commandCalls(GetCommand).map((c) => c.args[0].input.Key)).toEqual([{ ID: "1" }, { ID: "Ab_1" }, { ID }]);
+    expect(ddb.commandCalls(GetItemCommand).map((c) => unmarshall(c.args[0].input.Key!))).toEqual([{ ID: "1" }, { ID: "Ab_1" }, { ID }]);
   });
 
   it("returns 404 with a message when the movie does not exist", async () => {
-    ddb.on(GetCommand).resolves({});
+    ddb.on(GetItemCommand).resolves({});
     const res = await get(ID);
     expect(res.statusCode).toBe(404);
     expect(JSON.parse(res.body)).toEqual({ message: "Movie not found" });
@@ -60,7 +61,7 @@ describe("get-movie", () => {
     expect(res.statusCode).toBe(400);
     const body = JSON.parse(res.body);
     expect(body.errors).toEqual([{ field: "pathParameters.movieID", message: expect.stringMatching(/empty/) }]);
-    expect(ddb.commandCalls(GetCommand)).toHaveLength(0);
+    expect(ddb.commandCalls(GetItemCommand)).toHaveLength(0);
   });
 
   it.each(["a b", "x".repeat(65), `${ID}/x`, "'; DROP TABLE", "caf\u00e9"])(
@@ -69,12 +70,12 @@ describe("get-movie", () => {
       const res = await get(movieID);
       expect(res.statusCode).toBe(400);
       expect(JSON.parse(res.body).errors[0].field).toBe("pathParameters.movieID");
-      expect(ddb.commandCalls(GetCommand)).toHaveLength(0);
+      expect(ddb.commandCalls(GetItemCommand)).toHaveLength(0);
     },
   );
 
   it("turns an unexpected failure into a bare 500 and logs it with the request id", async () => {
-    ddb.on(GetCommand).rejects(new Error("socket hang up at secret-internal-host"));
+    ddb.on(GetItemCommand).rejects(new Error("socket hang up at secret-internal-host"));
     const event = apiEvent({ method: "GET", path: `/movies/${ID}`, pathParameters: { movieID: ID } });
     const res = await handler(event, lambdaContext("get-movie"));
     expect(res.statusCode).toBe(500);

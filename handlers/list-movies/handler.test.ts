@@ -1,4 +1,5 @@
-import { DynamoDBDocumentClient, ScanCommand } from "@aws-sdk/lib-dynamodb";
+import { DynamoDBClient, ScanCommand } from "@aws-sdk/client-dynamodb";
+import { marshall } from "@aws-sdk/util-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { captureLogs } from "../testing/captured-logs.js";
@@ -9,10 +10,10 @@ import { apiEvent, lambdaContext } from "../testing/lambda-events.js";
 setHandlerEnv();
 const { handler } = await import("./handler.js");
 
-const ddb = mockClient(DynamoDBDocumentClient);
+const ddb = mockClient(DynamoDBClient);
 const list = (query?: Record<string, string>) =>
   handler(apiEvent({ method: "GET", path: "/movies", query: query ?? null }), lambdaContext("list-movies"));
-const item = (n: number) => ({ ID: `id-${n}`, Title: `Movie ${n}`, Rating: n, Genres: new Set(["Drama", "Action"]) });
+const item = (n: number) => marshall({ ID: `id-${n}`, Title: `Movie ${n}`, Rating: n, Genres: new Set(["Drama", "Action"]) });
 const token = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
 
 beforeEach(() => {
@@ -42,7 +43,7 @@ describe("list-movies", () => {
   });
 
   it("pages with an opaque nextToken that resumes the scan where it stopped", async () => {
-    ddb.on(ScanCommand).resolvesOnce({ Items: [item(1)], LastEvaluatedKey: { ID: "id-1" } }).resolvesOnce({ Items: [item(2)] });
+    ddb.on(ScanCommand).resolvesOnce({ Items: [item(1)], LastEvaluatedKey: { ID: { S: "id-1" } } }).resolvesOnce({ Items: [item(2)] });
     const first = JSON.parse((await list({ limit: "1" })).body);
     expect(first.items.map((m: { id: string }) => m.id)).toEqual(["id-1"]);
     expect(first.nextToken).toMatch(/^[A-Za-z0-9_-]+$/);
@@ -52,7 +53,7 @@ describe("list-movies", () => {
     expect(ddb.commandCalls(ScanCommand)[1]!.args[0].input).toEqual({
       TableName: "Movies",
       Limit: 1,
-      ExclusiveStartKey: { ID: "id-1" },
+      ExclusiveStartKey: { ID: { S: "id-1" } },
     });
   });
 

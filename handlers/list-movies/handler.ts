@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent } from "aws-lambda";
-import { documentClient } from "../shared/aws-clients.js";
+import { dynamoClient } from "../shared/aws-clients.js";
 import { loadConfig } from "../shared/config.js";
 import { httpHandler } from "../shared/http-handler.js";
 import { MovieRepository } from "../shared/movie-repository.js";
@@ -11,7 +11,7 @@ export const DEFAULT_LIMIT = 25;
 export const MAX_LIMIT = 100;
 
 const config = loadConfig(["TABLE_NAME"]);
-const movies = new MovieRepository(documentClient(), config.TABLE_NAME);
+const movies = new MovieRepository(dynamoClient(), config.TABLE_NAME);
 
 function limitParam(event: APIGatewayProxyEvent): number {
   const raw = event.queryStringParameters?.limit;

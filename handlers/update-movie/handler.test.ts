@@ -1,6 +1,6 @@
-import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
+import { ConditionalCheckFailedException, DynamoDBClient, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
-import { DynamoDBDocumentClient, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { marshall, unmarshall } from "@aws-sdk/util-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { captureLogs } from "../testing/captured-logs.js";
@@ -11,7 +11,7 @@ import { apiEvent, JSON_HEADERS, lambdaContext } from "../testing/lambda-events.
 setHandlerEnv();
 const { handler } = await import("./handler.js");
 
-const ddb = mockClient(DynamoDBDocumentClient);
+const ddb = mockClient(DynamoDBClient);
 const sns = mockClient(SNSClient);
 const ID = "0b7e6a4e-2f1c-4d3b-9a8e-5c6d7e8f9a0b";
 const TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
@@ -27,7 +27,7 @@ let logs: ReturnType<typeof captureLogs>;
 beforeEach(() => {
   ddb.reset();
   sns.reset();
-  ddb.on(UpdateCommand).resolves({ Attributes: UPDATED });
+  ddb.on(UpdateItemCommand).resolves({ Attributes: marshall(UPDATED) });
   sns.on(PublishCommand).resolves({ MessageId: "m-1" });
   logs = captureLogs();
 });
@@ -40,14 +40,14 @@ describe("update-movie", () => {
     const movie = JSON.parse(res.body);
     expect(movie).toEqual({ id: ID, title: "Up (2009)", rating: 9, genres: ["Animation", "Family"] });
 
-    const update = ddb.commandCalls(UpdateCommand)[0]!.args[0].input;
+    const update = ddb.commandCalls(UpdateItemCommand)[0]!.args[0].input;
     expect(update).toMatchObject({
       TableName: "Movies",
-      Key: { ID },
+      Key: { ID: { S: ID } },
       ConditionExpression: "attribute_exists(ID)",
       ReturnValues: "ALL_NEW",
     });
-    expect(update.ExpressionAttributeValues).toMatchObject({
+    expect(unmarshall(update.ExpressionAttributeValues!)).toMatchObject({
       ":title": "Up (2009)",
       ":rating": 9,
       ":genres": new Set(["Family", "Animation"]),
@@ -62,7 +62,7 @@ describe("update-movie", () => {
   });
 
   it("returns 404 and publishes nothing when the movie does not exist (no upsert)", async () => {
-    ddb.on(UpdateCommand).rejects(new ConditionalCheckFailedException({ message: "The conditional request failed", $metadata: {} }));
+    ddb.on(UpdateItemCommand).rejects(new ConditionalCheckFailedException({ message: "The conditional request failed", $metadata: {} }));
     const res = await put(ID, BODY);
     expect(res.statusCode).toBe(404);
     expect(JSON.parse(res.body)).toEqual({ message: "Movie not found" });
@@ -73,7 +73,7 @@ describe("update-movie", () => {
     const res = await put(movieID, BODY);
     expect(res.statusCode).toBe(400);
     expect(JSON.parse(res.body).errors[0].field).toBe("pathParameters.movieID");
-    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
+    expect(ddb.commandCalls(UpdateItemCommand)).toHaveLength(0);
   });
 
   it("validates the body with the same rules as create", async () => {
@@ -83,7 +83,7 @@ describe("update-movie", () => {
       { field: "rating", message: "rating must be at most 10" },
       { field: "year", message: expect.stringMatching(/unknown field/) },
     ]);
-    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
+    expect(ddb.commandCalls(UpdateItemCommand)).toHaveLength(0);
   });
 
   it("rejects a partial body: PUT replaces the whole movie", async () => {
@@ -101,7 +101,7 @@ describe("update-movie", () => {
   });
 
   it("returns a bare 500 when the table fails", async () => {
-    ddb.on(UpdateCommand).rejects(new Error("boom"));
+    ddb.on(UpdateItemCommand).rejects(new Error("boom"));
     const res = await put(ID, BODY);
     expect(res.statusCode).toBe(500);
     expect(JSON.parse(res.body)).toEqual({ message: "Internal server error" });

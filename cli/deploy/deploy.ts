@@ -18,6 +18,8 @@ export interface DeployFlags {
   allowEmbedded?: boolean;
   /** each function's build state, for a live view (the dev dashboard) */
   onBuild?: Parameters<typeof import("./function-builds.js").buildFunctions>[1];
+  /** the process exits after this deploy (`movies deploy`, not `movies dev`): esbuild runs tuned for that (one-shot-bundler.ts) */
+  oneShot?: boolean;
 }
 
 /** Where the AWS APIs of a Terraform target answer: --endpoint, LocalStack's URL, or AWS itself. */
@@ -168,12 +170,14 @@ export async function deploy(ctx: CommandContext, flags: DeployFlags): Promise<D
     let lambdaModule: Promise<typeof import("@aws-sdk/client-lambda")> | undefined;
     const loadLambda = () => (lambdaModule ??= import("@aws-sdk/client-lambda"));
     const built = await steps.run("build functions", async () => {
-      const { buildFunctions } = await import("./function-builds.js");
-      return buildFunctions(settings.root, (name, state) => {
-        // a failed load is reported where the client is used, not as an unhandled rejection here
-        if (state === "building" && settings.target === "local") loadLambda().catch(() => undefined);
-        flags.onBuild?.(name, state);
-      });
+      const [{ buildFunctions }, { withOneShotBundler }] = await Promise.all([import("./function-builds.js"), import("./one-shot-bundler.js")]);
+      const build = () =>
+        buildFunctions(settings.root, (name, state) => {
+          // a failed load is reported where the client is used, not as an unhandled rejection here
+          if (state === "building" && settings.target === "local") loadLambda().catch(() => undefined);
+          flags.onBuild?.(name, state);
+        });
+      return flags.oneShot ? withOneShotBundler(build) : build();
     });
     for (const f of built) if (!f.cached) io.info(io.paint("gray", `  ${f.name}.zip ${(f.bytes / 1024).toFixed(1)} KiB${f.changed ? "" : " (unchanged)"}`));
     const endpoint = settings.target === "local" ? await steps.run("embedded cloud", () => ensureCloud(ctx)) : terraformEndpoint(settings);

@@ -127,7 +127,6 @@ async function codeOnlyDeploy(
   endpoint: string,
   key: string,
   built: readonly BuiltFunction[],
-  lambdaModule: () => Promise<typeof import("@aws-sdk/client-lambda")>,
 ): Promise<{ outputs: Record<string, unknown>; updated: string[] } | undefined> {
   const { readDeployCache } = await import("./local-cache.js");
   const recorded = await readDeployCache(recordsDir(ctx.settings.root), endpoint);
@@ -143,7 +142,7 @@ async function codeOnlyDeploy(
     if (deployed !== Buffer.from(f.sha256, "hex").toString("base64")) stale.push({ f, functionName });
   }
   if (stale.length > 0) {
-    const [{ LambdaClient, UpdateFunctionCodeCommand }, { readFile }] = await Promise.all([lambdaModule(), import("node:fs/promises")]);
+    const [{ LambdaClient, UpdateFunctionCodeCommand }, { readFile }] = await Promise.all([import("./lambda-module.js").then((m) => m.lambdaModule()), import("node:fs/promises")]);
     const lambda = new LambdaClient(sdkConfig({ ...ctx.settings, target: "local", endpoint }));
     try {
       for (const { f, functionName } of stale) await lambda.send(new UpdateFunctionCodeCommand({ FunctionName: functionName, ZipFile: await readFile(f.zipPath) }));
@@ -152,16 +151,6 @@ async function codeOnlyDeploy(
     }
   }
   return { outputs: applied.outputs, updated: stale.map((s) => s.functionName) };
-}
-
-/**
- * The Lambda client through require(): the package is CommonJS, and import()
- * of it costs twice the CPU (~115 ms instead of ~60 ms here), Node's ES module
- * loader lexing its sources for named exports.
- */
-async function loadLambdaModule(): Promise<typeof import("@aws-sdk/client-lambda")> {
-  const { createRequire } = await import("node:module");
-  return createRequire(import.meta.url)("@aws-sdk/client-lambda") as typeof import("@aws-sdk/client-lambda");
 }
 
 /** build -> synth -> apply, on the target in the settings; records and returns the outputs. */
@@ -174,18 +163,16 @@ export async function deploy(ctx: CommandContext, flags: DeployFlags): Promise<D
   });
   try {
     if (settings.target !== "local") await steps.run("preflight", () => checkBeforeTerraform(ctx, flags));
-    // A function being bundled will most likely have its code uploaded. The
-    // Lambda client takes 60-120 ms of CPU to load; loading it while esbuild
-    // (its own process) bundles takes that off the deploy's critical path.
-    let lambdaModule: Promise<typeof import("@aws-sdk/client-lambda")> | undefined;
-    const loadLambda = () => (lambdaModule ??= loadLambdaModule());
     const built = await steps.run("build functions", async () => {
-      const [{ buildFunctions }, { withOneShotBundler }] = await Promise.all([import("./function-builds.js"), import("./one-shot-bundler.js")]);
+      const [{ buildFunctions }, { withOneShotBundler }, { loadLambdaWhileBundling }] = await Promise.all([
+        import("./function-builds.js"),
+        import("./one-shot-bundler.js"),
+        import("./lambda-module.js"),
+      ]);
       const build = () =>
         buildFunctions(settings.root, (name, state) => {
-          // a little later, once the bundle has been asked of esbuild: the load holds this thread;
-          // a failed load is reported where the client is used, not as an unhandled rejection here
-          if (state === "building" && settings.target === "local") setTimeout(() => loadLambda().catch(() => undefined), 25).unref();
+          // a function being bundled will most likely have its code uploaded: its client loads meanwhile
+          if (state === "building" && settings.target === "local") loadLambdaWhileBundling();
           flags.onBuild?.(name, state);
         });
       return flags.oneShot ? withOneShotBundler(build) : build();
@@ -201,7 +188,7 @@ export async function deploy(ctx: CommandContext, flags: DeployFlags): Promise<D
       const cache = await import("./local-cache.js");
       const input = stackInput(ctx, endpoint);
       const key = await cache.stackKey(settings.root, input);
-      const held = await steps.run("compare with the cloud", () => codeOnlyDeploy(ctx, endpoint!, key, built, loadLambda));
+      const held = await steps.run("compare with the cloud", () => codeOnlyDeploy(ctx, endpoint!, key, built));
       if (held) {
         io.info(io.paint("gray", held.updated.length ? `  stack unchanged; code updated: ${held.updated.join(", ")}` : "  stack and code unchanged"));
         raw = held.outputs;

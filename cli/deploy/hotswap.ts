@@ -21,13 +21,18 @@ export async function hotswap(ctx: CommandContext, onBuild?: Parameters<typeof i
   const recorded = readDeployment(root, target);
   const rec = recorded ?? (target === "local" ? requireDeployment(ctx.settings) : await (await import("./deploy.js")).recoverDeployment(ctx));
   const names = functionNames(rec.outputs);
-  const [{ buildFunctions }, { withOneShotBundler }, { LambdaClient, GetFunctionCommand, UpdateFunctionCodeCommand }] = await Promise.all([
+  const [{ buildFunctions }, { withOneShotBundler }, { lambdaModule, loadLambdaWhileBundling }] = await Promise.all([
     import("./function-builds.js"),
     import("./one-shot-bundler.js"),
-    import("@aws-sdk/client-lambda"),
+    import("./lambda-module.js"),
   ]);
-  const build = () => buildFunctions(ctx.settings.root, onBuild);
+  const build = () =>
+    buildFunctions(ctx.settings.root, (name, state) => {
+      if (state === "building") loadLambdaWhileBundling();
+      onBuild?.(name, state);
+    });
   const built = await (oneShot ? withOneShotBundler(build) : build());
+  const { LambdaClient, GetFunctionCommand, UpdateFunctionCodeCommand } = await lambdaModule();
   const lambda = new LambdaClient(sdkConfig(ctx.settings, rec));
   try {
     return await Promise.all(

@@ -1,8 +1,9 @@
 import { createHash, randomBytes } from "node:crypto";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { build, type BuildOptions } from "esbuild";
+import type { BuildOptions } from "esbuild";
 import { FUNCTION_NAMES, type FunctionName } from "../handlers/functions.js";
+import { esbuildApi } from "./esbuild-api.js";
 import { reproducibleZip } from "./reproducible-zip.js";
 
 export interface BundleOptions {
@@ -99,7 +100,7 @@ export function functionBuildOptions(rootDir: string, name: string): BuildOption
 
 async function bundleCode(rootDir: string, name: FunctionName): Promise<Uint8Array> {
   const entry = path.join(rootDir, "handlers", name, "handler.ts");
-  const result = await build(functionBuildOptions(rootDir, name));
+  const result = await esbuildApi().build(functionBuildOptions(rootDir, name));
   const output = result.outputFiles[0];
   if (!output) throw new Error(`esbuild produced no output for ${entry}`);
   return output.contents;

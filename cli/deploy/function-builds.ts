@@ -53,7 +53,8 @@ async function hashInputs(root: string, inputs: readonly string[]): Promise<stri
 }
 
 async function fingerprintWithInputs(root: string, name: FunctionName): Promise<{ fingerprint: string; inputs: string[] } | undefined> {
-  const { build } = await import("esbuild");
+  const { esbuildApi } = await import("../../scripts/esbuild-api.js");
+  const { build } = esbuildApi();
   let inputs: string[];
   try {
     const result = await build({

@@ -1,9 +1,10 @@
 import { createHash, randomBytes } from "node:crypto";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { build, type BuildOptions } from "esbuild";
-import { zipSync } from "fflate";
+import type { BuildOptions } from "esbuild";
 import { FUNCTION_NAMES, type FunctionName } from "../handlers/functions.js";
+import { esbuildApi } from "./esbuild-api.js";
+import { reproducibleZip } from "./reproducible-zip.js";
 
 export interface BundleOptions {
   /** Repository root: handlers are read from `<rootDir>/handlers/<name>/handler.ts`. */
@@ -26,10 +27,6 @@ export interface BundledFunction {
 
 /** The bundle's entry file inside the zip; Lambda handler string `index.handler`. */
 export const BUNDLE_ENTRY = "index.mjs";
-
-// Zip entries carry a DOS date in local time; building it from local fields
-// gives the same bytes in every time zone. 1980-01-01 is the earliest DOS date.
-const FIXED_MTIME = new Date(1980, 0, 1, 0, 0, 0);
 
 // Some bundled dependencies are CommonJS and call require() for Node
 // built-ins, which an ES module does not have.
@@ -71,15 +68,12 @@ async function bundleOne(rootDir: string, outDir: string, name: FunctionName): P
 }
 
 /**
- * The zip of a bundle, reproducible. Level 9 for what is deployed; `movies dev`
+ * The zip of a bundle, reproducible (scripts/reproducible-zip.ts). Level 9 for what is deployed; `movies dev`
  * stores (level 0) what it hands to the in-process cloud, where size costs
  * nothing and compressing costs tens of milliseconds per save.
  */
 export function zipBundle(code: Uint8Array | Record<string, Uint8Array>, level: 0 | 9 = 9): Uint8Array {
-  const files = code instanceof Uint8Array ? { [BUNDLE_ENTRY]: code } : code;
-  const entries: Record<string, [Uint8Array, { mtime: Date; os: number; attrs: number; level: 0 | 9 }]> = {};
-  for (const name of Object.keys(files).sort()) entries[name] = [files[name]!, { mtime: FIXED_MTIME, os: 3, attrs: 0o100644 << 16, level }];
-  return zipSync(entries, { mtime: FIXED_MTIME });
+  return reproducibleZip(code instanceof Uint8Array ? { [BUNDLE_ENTRY]: code } : code, level);
 }
 
 /** esbuild's options for a function's bundle: shared by the deploy build and `movies dev`'s incremental contexts. */
@@ -106,7 +100,7 @@ export function functionBuildOptions(rootDir: string, name: string): BuildOption
 
 async function bundleCode(rootDir: string, name: FunctionName): Promise<Uint8Array> {
   const entry = path.join(rootDir, "handlers", name, "handler.ts");
-  const result = await build(functionBuildOptions(rootDir, name));
+  const result = await esbuildApi().build(functionBuildOptions(rootDir, name));
   const output = result.outputFiles[0];
   if (!output) throw new Error(`esbuild produced no output for ${entry}`);
   return output.contents;

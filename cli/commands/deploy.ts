@@ -18,7 +18,7 @@ export function registerDeploy(program: Command): void {
         if (flags.hotswap) {
           const started = performance.now();
           const { hotswap } = await import("../deploy/hotswap.js");
-          const results = await hotswap(ctx);
+          const results = await hotswap(ctx, undefined, true);
           const ms = Math.round(performance.now() - started);
           if (flags.json) io.data({ updated: results.filter((r) => r.updated).map((r) => r.functionName), ms });
           else {
@@ -28,7 +28,7 @@ export function registerDeploy(program: Command): void {
           return;
         }
         const { deploy } = await import("../deploy/deploy.js");
-        const rec = await deploy(ctx, flags);
+        const rec = await deploy(ctx, { ...flags, oneShot: true });
         if (flags.json) io.data(rec);
         else {
           io.line(`${io.paint("bold", "API")}      ${rec.outputs.api_url?.replace(/\/$/, "")}/movies`);

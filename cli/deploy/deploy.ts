@@ -18,6 +18,8 @@ export interface DeployFlags {
   allowEmbedded?: boolean;
   /** each function's build state, for a live view (the dev dashboard) */
   onBuild?: Parameters<typeof import("./function-builds.js").buildFunctions>[1];
+  /** the process exits after this deploy (`movies deploy`, not `movies dev`): esbuild runs tuned for that (one-shot-bundler.ts) */
+  oneShot?: boolean;
 }
 
 /** Where the AWS APIs of a Terraform target answer: --endpoint, LocalStack's URL, or AWS itself. */
@@ -140,7 +142,7 @@ async function codeOnlyDeploy(
     if (deployed !== Buffer.from(f.sha256, "hex").toString("base64")) stale.push({ f, functionName });
   }
   if (stale.length > 0) {
-    const [{ LambdaClient, UpdateFunctionCodeCommand }, { readFile }] = await Promise.all([import("@aws-sdk/client-lambda"), import("node:fs/promises")]);
+    const [{ LambdaClient, UpdateFunctionCodeCommand }, { readFile }] = await Promise.all([import("./lambda-module.js").then((m) => m.lambdaModule()), import("node:fs/promises")]);
     const lambda = new LambdaClient(sdkConfig({ ...ctx.settings, target: "local", endpoint }));
     try {
       for (const { f, functionName } of stale) await lambda.send(new UpdateFunctionCodeCommand({ FunctionName: functionName, ZipFile: await readFile(f.zipPath) }));
@@ -162,8 +164,18 @@ export async function deploy(ctx: CommandContext, flags: DeployFlags): Promise<D
   try {
     if (settings.target !== "local") await steps.run("preflight", () => checkBeforeTerraform(ctx, flags));
     const built = await steps.run("build functions", async () => {
-      const { buildFunctions } = await import("./function-builds.js");
-      return buildFunctions(settings.root, flags.onBuild);
+      const [{ buildFunctions }, { withOneShotBundler }, { loadLambdaWhileBundling }] = await Promise.all([
+        import("./function-builds.js"),
+        import("./one-shot-bundler.js"),
+        import("./lambda-module.js"),
+      ]);
+      const build = () =>
+        buildFunctions(settings.root, (name, state) => {
+          // a function being bundled will most likely have its code uploaded: its client loads meanwhile
+          if (state === "building" && settings.target === "local") loadLambdaWhileBundling();
+          flags.onBuild?.(name, state);
+        });
+      return flags.oneShot ? withOneShotBundler(build) : build();
     });
     for (const f of built) if (!f.cached) io.info(io.paint("gray", `  ${f.name}.zip ${(f.bytes / 1024).toFixed(1)} KiB${f.changed ? "" : " (unchanged)"}`));
     const endpoint = settings.target === "local" ? await steps.run("embedded cloud", () => ensureCloud(ctx)) : terraformEndpoint(settings);

@@ -25,8 +25,8 @@ interface CacheEntry {
 /** Next to the CLI's own bundle (bin/movies.mjs writes dist/cli/), outside dist/functions which the stack reads. */
 export const buildCachePath = (root: string) => join(root, "dist", "cli", "function-builds.json");
 
-/** Files outside handlers/ that shape every zip: dependency versions and the bundler's options. */
-const SHARED_INPUTS = ["package-lock.json", "scripts/bundle-functions.ts"];
+/** Files outside handlers/ that shape every zip: dependency versions, the bundler's version and options, the zip writer. */
+const SHARED_INPUTS = ["package-lock.json", "node_modules/esbuild/package.json", "scripts/bundle-functions.ts", "scripts/reproducible-zip.ts"];
 
 /**
  * Hash of what a function's zip is made from: its local source files (esbuild's
@@ -53,7 +53,8 @@ async function hashInputs(root: string, inputs: readonly string[]): Promise<stri
 }
 
 async function fingerprintWithInputs(root: string, name: FunctionName): Promise<{ fingerprint: string; inputs: string[] } | undefined> {
-  const { build } = await import("esbuild");
+  const { esbuildApi } = await import("../../scripts/esbuild-api.js");
+  const { build } = esbuildApi();
   let inputs: string[];
   try {
     const result = await build({

@@ -16,16 +16,23 @@ export interface HotswapResult {
  * function whose zip differs from the deployed one (Lambda's CodeSha256), with
  * UpdateFunctionCode. Nothing else in the stack is touched.
  */
-export async function hotswap(ctx: CommandContext, onBuild?: Parameters<typeof import("./function-builds.js").buildFunctions>[1]): Promise<HotswapResult[]> {
+export async function hotswap(ctx: CommandContext, onBuild?: Parameters<typeof import("./function-builds.js").buildFunctions>[1], oneShot = false): Promise<HotswapResult[]> {
   const { target, root } = ctx.settings;
   const recorded = readDeployment(root, target);
   const rec = recorded ?? (target === "local" ? requireDeployment(ctx.settings) : await (await import("./deploy.js")).recoverDeployment(ctx));
   const names = functionNames(rec.outputs);
-  const [{ buildFunctions }, { LambdaClient, GetFunctionCommand, UpdateFunctionCodeCommand }] = await Promise.all([
+  const [{ buildFunctions }, { withOneShotBundler }, { lambdaModule, loadLambdaWhileBundling }] = await Promise.all([
     import("./function-builds.js"),
-    import("@aws-sdk/client-lambda"),
+    import("./one-shot-bundler.js"),
+    import("./lambda-module.js"),
   ]);
-  const built = await buildFunctions(ctx.settings.root, onBuild);
+  const build = () =>
+    buildFunctions(ctx.settings.root, (name, state) => {
+      if (state === "building") loadLambdaWhileBundling();
+      onBuild?.(name, state);
+    });
+  const built = await (oneShot ? withOneShotBundler(build) : build());
+  const { LambdaClient, GetFunctionCommand, UpdateFunctionCodeCommand } = await lambdaModule();
   const lambda = new LambdaClient(sdkConfig(ctx.settings, rec));
   try {
     return await Promise.all(

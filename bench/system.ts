@@ -14,8 +14,8 @@
  * requires: this bench's own client (it shares the cores); one HTTP exchange
  * served by a bare Node server (API Gateway's exchange with the client); the
  * process hop (an IPC round trip to a child process); and every SDK call the
- * functions make on these paths (get-movie's GetCommand; create-movie's
- * PutCommand and SNS Publish; email-notification's Powertools idempotency
+ * functions make on these paths (get-movie's GetItem call; create-movie's
+ * PutItem call and SNS Publish; email-notification's Powertools idempotency
  * record and SES SendEmail), made by the functions' own client module
  * (handlers/shared/aws-clients.ts), bundled with the functions' esbuild
  * options and run on the Node the cloud picks for nodejs22.x, against
@@ -443,9 +443,9 @@ const callRow = (c: FloorCall, what: string, server: string): [string, string] =
   `floor: ${what}, CPU per call: calling process(es) with 16 environments one call each at a time / one process 16 in flight; ${server}`,
   `${m2(sdk(c, (x) => x.envs))} / ${m2(sdk(c, (x) => x.oneProcess))}; ${m2(sdk(c, (x) => x.server))}`,
 ];
-// GET: the load generator's request, API Gateway's exchange, the hop, the function's GetCommand, dynalite's GetItem with the SDK's exchange.
+// GET: the load generator's request, API Gateway's exchange, the hop, the function's GetItem call, dynalite's GetItem with the SDK's exchange.
 const getFloor = (lambda: boolean) => client + exchange + hop + callCpu("get", lambda);
-// POST: the same three, create-movie's PutCommand and Publish; its email: Powertools' record (PutItem + UpdateItem) and SendEmail, one hop per batch of 10.
+// POST: the same three, create-movie's PutItem call and Publish; its email: Powertools' record (PutItem + UpdateItem) and SendEmail, one hop per batch of 10.
 const postFloor = (lambda: boolean) => client + exchange + hop + callCpu("put", lambda) + callCpu("publish", lambda);
 const emailFloor = (lambda: boolean) => callCpu("idempotency", lambda) + callCpu("send-email", lambda) + hop / 10;
 const getRate = med(get, (l) => l.rps);
@@ -499,18 +499,18 @@ const rows: [string, string][] = [
   [`floor: this bench's bare HTTP client, CPU per request (it shares the ${cores} cores)`, m2(client)],
   ["floor: one HTTP exchange served by a bare Node server (reads the request, answers a GET-sized body), CPU per request / p50 one at a time", `${m2(exchange)} / ${m2(median(exchanges.map((e) => e.p50)))}`],
   ["floor: the process hop alone (IPC round trip of a GET-sized event and result, child process), CPU per round trip / p50", `${m2(hop)} / ${m2(median(hops.map((h) => h.p50)))}`],
-  callRow("get", "get-movie's GetCommand (DocumentClient as the handlers build it) against dynalite alone", "dynalite per GetItem"),
-  ["floor: get-movie's GetCommand against dynalite alone, p50 one at a time in one warm environment (dynalite's answer included)", m2(median(sdkGetSerial))],
-  callRow("put", "create-movie's PutCommand (conditional) against dynalite alone", "dynalite per PutItem"),
+  callRow("get", "get-movie's GetItem (the handlers' MovieRepository.get) against dynalite alone", "dynalite per GetItem"),
+  ["floor: get-movie's GetItem call against dynalite alone, p50 one at a time in one warm environment (dynalite's answer included)", m2(median(sdkGetSerial))],
+  callRow("put", "create-movie's PutItem call (conditional) against dynalite alone", "dynalite per PutItem"),
   callRow("publish", "create-movie's SNS Publish (two message attributes) against the bare server", "the bare server per exchange"),
   callRow("idempotency", "email-notification's Powertools idempotency record (PutItem + UpdateItem) against dynalite alone", "dynalite per record"),
   callRow("send-email", "email-notification's SES SendEmail against the bare server", "the bare server per exchange"),
   [
-    `ceiling for the warm GET from the floors alone, ${cores} cores x 1000 / (client + API Gateway's exchange + hop + GetCommand + dynalite's GetItem), requests/s: cheapest SDK figure / Lambda's 16 environments; the target 0.8 x dynalite`,
+    `ceiling for the warm GET from the floors alone, ${cores} cores x 1000 / (client + API Gateway's exchange + hop + GetItem call + dynalite's GetItem), requests/s: cheapest SDK figure / Lambda's 16 environments; the target 0.8 x dynalite`,
     `${ceiling(getFloor(false)).toFixed(0)} / ${ceiling(getFloor(true)).toFixed(0)}; ${getTarget.toFixed(0)}`,
   ],
   [
-    "warm GET CPU above the floors (16 in flight): cloud process - (exchange + hop + dynalite's GetItem) / functions - GetCommand in 16 environments; what the cloud's and the runtime's own work still costs",
+    "warm GET CPU above the floors (16 in flight): cloud process - (exchange + hop + dynalite's GetItem) / functions - GetItem call in 16 environments; what the cloud's and the runtime's own work still costs",
     `${m2(med(get, (l) => l.cpuServer) - (exchange + hop + dynGet))} / ${m2(med(get, (l) => l.cpuChildren) - sdk("get", (x) => x.envs))}`,
   ],
   ["peer: dynalite's GetItem rate as a share of what its and the client's CPU allow on these cores (low: other load starved the peer, and the GET target with it)", `${(peerShare * 100).toFixed(0)}%`],
@@ -518,13 +518,13 @@ const rows: [string, string][] = [
     "verdict: warm GET, 16 in flight (>= 0.8 x dynalite)",
     rateVerdict(getRate, getTarget, ceiling(getFloor(false)), ceiling(getFloor(true))) + (peerShare < 0.5 ? "; but the dynalite peer was starved (share above): re-run on a quiet machine" : ""),
   ],
-  ["floor: warm GET one at a time, p50 = GetCommand one at a time + one bare HTTP exchange + one hop", m2(latencyFloor)],
+  ["floor: warm GET one at a time, p50 = GetItem call one at a time + one bare HTTP exchange + one hop", m2(latencyFloor)],
   [`verdict: warm GET p50 one at a time (<= ${ms(LATENCY_TARGET)})`, latencyVerdict],
   ["POST /movies with the key, requests/s (16 in flight)", postRate.toFixed(0)],
   ["POST /movies, p50 (16 in flight)", ms(med(post, (l) => l.p50))],
   ["POST /movies, CPU per request (16 in flight; the email path it triggers included, as far as it ran during the load)", cpu(post)],
   [
-    `ceiling for POST from the floors alone, ${cores} cores x 1000 / floor, requests/s, cheapest SDK figure / Lambda's 16 environments: request path only (client + exchange + hop + PutCommand + Publish); with its email (+ idempotency record + SendEmail + a tenth of a hop)`,
+    `ceiling for POST from the floors alone, ${cores} cores x 1000 / floor, requests/s, cheapest SDK figure / Lambda's 16 environments: request path only (client + exchange + hop + PutItem call + Publish); with its email (+ idempotency record + SendEmail + a tenth of a hop)`,
     `${ceiling(postFloor(false)).toFixed(0)} / ${ceiling(postFloor(true)).toFixed(0)}; ${ceiling(postFloor(false) + emailFloor(false)).toFixed(0)} / ${ceiling(postFloor(true) + emailFloor(true)).toFixed(0)}`,
   ],
   [

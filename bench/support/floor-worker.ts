@@ -2,7 +2,7 @@
  * One stand-in execution environment for bench/system.ts's floors: the AWS
  * SDK calls the movies functions make, with the clients the functions build
  * (handlers/shared/aws-clients.ts: region, endpoint and credentials from the
- * environment, DocumentClient with the same marshalling), bundled by the
+ * environment, the movie repository's marshalling), bundled by the
  * functions' own esbuild options and run on the Node the cloud picks for
  * nodejs22.x. Nothing else: no bootstrap, no IPC per call, no logging. The
  * parent (the bench) names a call, a count and how many to keep in flight
@@ -14,8 +14,8 @@ import { DynamoDBPersistenceLayer } from "@aws-lambda-powertools/idempotency/dyn
 import { PublishCommand } from "@aws-sdk/client-sns";
 import { SendEmailCommand } from "@aws-sdk/client-ses";
 import type { Context } from "aws-lambda";
-import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
-import { documentClient, dynamoClient, sesClient, snsClient } from "../../handlers/shared/aws-clients.js";
+import { dynamoClient, sesClient, snsClient } from "../../handlers/shared/aws-clients.js";
+import { MovieRepository } from "../../handlers/shared/movie-repository.js";
 
 export type FloorCall = "get" | "put" | "publish" | "idempotency" | "send-email";
 
@@ -39,6 +39,7 @@ const env = (name: string): string => {
 };
 const TABLE = env("TABLE_NAME");
 const MOVIE_ID = env("MOVIE_ID");
+const movies = new MovieRepository(dynamoClient(), TABLE);
 
 // As email-notification configures it: keyed on the SQS message id, an hour's expiry.
 const idempotency = new IdempotencyConfig({ eventKeyJmesPath: "messageId", throwOnNoIdempotencyKey: true, expiresAfterSeconds: 3600 });
@@ -52,13 +53,9 @@ const idempotentNoop = makeIdempotent(async (record: { messageId: string }) => (
 
 const calls: Record<FloorCall, () => Promise<unknown>> = {
   // get-movie: MovieRepository.get
-  get: () => documentClient().send(new GetCommand({ TableName: TABLE, Key: { ID: MOVIE_ID } })),
+  get: () => movies.get(MOVIE_ID),
   // create-movie: MovieRepository.create
-  put: () => {
-    const at = new Date().toISOString();
-    const item = { ID: randomUUID(), Title: "Floor", Rating: 6, Genres: new Set(["drama"]), CreatedAt: at, UpdatedAt: at };
-    return documentClient().send(new PutCommand({ TableName: TABLE, Item: item, ConditionExpression: "attribute_not_exists(ID)" }));
-  },
+  put: () => movies.create(randomUUID(), { title: "Floor", rating: 6, genres: ["drama"] }),
   // create-movie: EventPublisher.publish
   publish: () =>
     snsClient().send(

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from "node:http";
-import { PassThrough } from "node:stream";
+import { Readable } from "node:stream";
 
 /**
  * A request whose body was already read, handed on as if unread: services
@@ -8,8 +8,11 @@ import { PassThrough } from "node:stream";
  * notice a client that goes away.
  */
 export function replayedRequest(req: IncomingMessage, body: Buffer): IncomingMessage {
-  const stream = new PassThrough({ autoDestroy: false });
-  stream.end(body);
+  // A plain Readable holding the body: a PassThrough (a Transform, so a whole
+  // Writable side too) was built per call a function makes, for nothing.
+  const stream = new Readable({ autoDestroy: false, read() {} });
+  stream.push(body);
+  stream.push(null);
   req.once("close", () => stream.emit("close"));
   for (const key of ["method", "url", "headers", "rawHeaders", "httpVersion", "httpVersionMajor", "httpVersionMinor", "socket", "trailers", "complete"] as const) {
     Object.defineProperty(stream, key, { value: req[key], enumerable: true, configurable: true, writable: true });

@@ -13,7 +13,8 @@ import type { Tracer } from "../trace/tracer.js";
 
 /** What the data plane needs of Lambda: the FunctionRegistry fits. */
 export interface LambdaInvoker {
-  invoke(functionArn: string, payload: string, options?: { trace?: SpanContext }): Promise<{ payload: string; functionError?: string }>;
+  /** `payloadIsJson`: the payload is JSON this data plane wrote itself (not parsed again to be validated) */
+  invoke(functionArn: string, payload: string, options?: { trace?: SpanContext; payloadIsJson?: boolean }): Promise<{ payload: string; functionError?: string }>;
   allowsInvoke(functionArn: string, caller: { service: string; sourceArn?: string; sourceAccount?: string }): boolean;
 }
 
@@ -184,7 +185,7 @@ export function createApiGatewayDataPlane(opts: DataPlaneOptions): Service {
           now: new Date(),
           trace: span,
         });
-        const result = await lambda.invoke(fnArn, JSON.stringify(event), span && { trace: span });
+        const result = await lambda.invoke(fnArn, JSON.stringify(event), { trace: span, payloadIsJson: true });
         const parsed = result.functionError ? undefined : parseProxyResult(result.payload);
         if (!parsed) {
           opts.onExecutionError?.(

@@ -42,7 +42,8 @@ export function mappingArn(m: Pick<Mapping, "functionArn" | "uuid">): string {
 }
 
 export interface MappingInvoker {
-  invoke(functionArn: string, payload: string, options?: { trace?: SpanContext; traceLinks?: SpanContext[] }): Promise<{ payload: string; functionError?: string }>;
+  /** `payloadIsJson`: the batch event is JSON the mapping wrote itself (not parsed again to be validated) */
+  invoke(functionArn: string, payload: string, options?: { trace?: SpanContext; traceLinks?: SpanContext[]; payloadIsJson?: boolean }): Promise<{ payload: string; functionError?: string }>;
 }
 
 export interface SqsMappingsOptions {
@@ -209,7 +210,7 @@ export class SqsEventSourceMappings {
       let failed: Set<string>;
       const traced = this.opts.tracer && this.traceBatch(this.opts.tracer, m, batch, receivedAt!);
       try {
-        const result = await lambda.invoke(m.functionArn, JSON.stringify(event), traced && { trace: traced.parent, traceLinks: traced.links });
+        const result = await lambda.invoke(m.functionArn, JSON.stringify(event), { trace: traced?.parent, traceLinks: traced?.links, payloadIsJson: true });
         failed = failedMessageIds(
           batch.map((r) => r.message.id),
           result,

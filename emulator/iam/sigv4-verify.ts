@@ -104,13 +104,21 @@ function canonicalQuery(rawQuery: string): string {
   return pairs.map(([k, v]) => `${k}=${v}`).join("&");
 }
 
-/** Values of one header in arrival order, joined by commas, spaces trimmed and collapsed. */
-function canonicalHeaderValue(req: IncomingMessage, name: string): string {
-  const values: string[] = [];
-  for (let i = 0; i < req.rawHeaders.length; i += 2) {
-    if (req.rawHeaders[i]!.toLowerCase() === name) values.push(req.rawHeaders[i + 1]!.trim().replace(/\s+/g, " "));
+/**
+ * The canonical headers block: for each signed header, its values in arrival
+ * order joined by commas, spaces trimmed and collapsed. The raw headers are
+ * walked once, not once per signed header.
+ */
+function canonicalHeaders(req: IncomingMessage, signedHeaders: string[]): string {
+  const values = new Map<string, string[]>();
+  for (const name of signedHeaders) values.set(name, []);
+  const raw = req.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) {
+    values.get(raw[i]!.toLowerCase())?.push(raw[i + 1]!.trim().replace(/\s+/g, " "));
   }
-  return values.join(",");
+  let out = "";
+  for (const name of signedHeaders) out += `${name}:${values.get(name)!.join(",")}\n`;
+  return out;
 }
 
 function hmac(key: Buffer | string, data: string): Buffer {
@@ -187,12 +195,11 @@ export function verifySignature(req: IncomingMessage, body: Buffer, secretAccess
   if (/^[0-9a-f]{64}$/i.test(payloadHash) && payloadHash.toLowerCase() !== bodyHash) {
     return { ok: false, reason: "mismatch", message: "The provided 'x-amz-content-sha256' header does not match what was computed." };
   }
-  const canonicalHeaders = parsed.signedHeaders.map((h) => `${h}:${canonicalHeaderValue(req, h)}\n`).join("");
   const canonicalRequest = [
     (req.method ?? "GET").toUpperCase(),
     canonicalPath(rawPath),
     canonicalQuery(rawQuery),
-    canonicalHeaders,
+    canonicalHeaders(req, parsed.signedHeaders),
     parsed.signedHeaders.join(";"),
     payloadHash,
   ].join("\n");

@@ -48,6 +48,12 @@ export interface InvokeOptions {
   traceLinks?: SpanContext[];
   /** the trace to join when no parent span is known (a caller's traceparent) */
   traceId?: string;
+  /**
+   * The payload is JSON the cloud itself just wrote with JSON.stringify (API
+   * Gateway's proxy event, an event source mapping's batch): it is not parsed
+   * again to be validated. Its size is still checked.
+   */
+  payloadIsJson?: boolean;
 }
 
 export interface InvokeResult {
@@ -412,7 +418,8 @@ export class FunctionRegistry {
     }
     const { record, qualifier } = this.lookup(options.qualifier ? `${parseFunctionReference(ref).name}:${options.qualifier}` : ref);
     const text = payload === undefined ? "" : typeof payload === "string" ? payload : Buffer.from(payload).toString("utf8");
-    const event = text.trim() === "" ? "{}" : text;
+    const trusted = options.payloadIsJson === true && typeof payload === "string";
+    const event = !trusted && text.trim() === "" ? "{}" : text;
     const size = Buffer.byteLength(event);
     if (invocationType === "Event" && size > MAX_ASYNC_PAYLOAD_BYTES) {
       throw new AwsError("RequestTooLargeException", `Request must be smaller than ${MAX_ASYNC_PAYLOAD_BYTES} bytes for the InvokeAsync operation`, 413);
@@ -420,10 +427,12 @@ export class FunctionRegistry {
     if (size > MAX_SYNC_PAYLOAD_BYTES) {
       throw new AwsError("RequestTooLargeException", `Request must be smaller than ${MAX_SYNC_PAYLOAD_BYTES} bytes for the InvokeFunction operation`, 413);
     }
-    try {
-      JSON.parse(event);
-    } catch (err) {
-      throw new AwsError("InvalidRequestContentException", `Could not parse request body into json: ${(err as Error).message}`);
+    if (!trusted) {
+      try {
+        JSON.parse(event);
+      } catch (err) {
+        throw new AwsError("InvalidRequestContentException", `Could not parse request body into json: ${(err as Error).message}`);
+      }
     }
     let clientContext: unknown;
     if (options.clientContext) {

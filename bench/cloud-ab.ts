@@ -26,6 +26,7 @@ import { moviesStack, type SynthesizedStack } from "../test/support/movies-stack
 import { stopChild } from "../test/support/stop-child.js";
 import { keepAliveCaller } from "./support/http-call.js";
 import { median, processCpuMs } from "./support/server-process.js";
+import { runInFlight } from "./support/in-flight.js";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 const root = fileURLToPath(new URL("../", import.meta.url));
@@ -103,18 +104,8 @@ const post = (c: Cloud) => async () => {
 
 /** CPU ms of the cloud process (its environments left out) per call, `inFlight` at a time; `settle` ms waited before the CPU is read. */
 async function cloudCpu(c: Cloud, total: number, inFlight: number, one: () => Promise<void>, settle = 0): Promise<{ cpu: number; p50: number }> {
-  const latencies: number[] = [];
-  let next = 0;
   const before = processCpuMs(c.child.pid!);
-  await Promise.all(
-    Array.from({ length: inFlight }, async () => {
-      while (next++ < total) {
-        const t = performance.now();
-        await one();
-        latencies.push(performance.now() - t);
-      }
-    }),
-  );
+  const latencies = await runInFlight(total, inFlight, one);
   if (settle > 0) await new Promise((r) => setTimeout(r, settle));
   return { cpu: (processCpuMs(c.child.pid!) - before) / total, p50: median(latencies) };
 }

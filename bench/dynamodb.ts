@@ -8,6 +8,7 @@ import { CreateTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } fr
 import { motoMissingReason } from "../test/support/moto.js";
 import { median, spawnCloud, spawnDynalite, spawnMoto, type ServerProcess } from "./support/server-process.js";
 import { publishBench } from "./support/report.js";
+import { runInFlight } from "./support/in-flight.js";
 
 const IN_FLIGHT = 32;
 const OPS = Number(process.env.OPS ?? 2000);
@@ -24,13 +25,8 @@ function client(url: string): DynamoDBClient {
 }
 
 async function inFlight(total: number, op: (i: number) => Promise<unknown>): Promise<number> {
-  let next = 0;
   const started = performance.now();
-  await Promise.all(
-    Array.from({ length: IN_FLIGHT }, async () => {
-      while (next < total) await op(next++);
-    }),
-  );
+  await runInFlight(total, IN_FLIGHT, op);
   return total / ((performance.now() - started) / 1000);
 }
 

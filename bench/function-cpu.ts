@@ -28,6 +28,7 @@ import { TEST_ROLE } from "../emulator/lambda/test-support/handler-zip.js";
 import { functionBuildOptions, zipBundle } from "../scripts/bundle-functions.js";
 import { keepAliveCaller } from "./support/http-call.js";
 import { median, processCpuMs, spawnDynalite } from "./support/server-process.js";
+import { runInFlight } from "./support/in-flight.js";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 const CALLS = Number(process.env.CALLS ?? 1000);
@@ -169,10 +170,7 @@ async function main(): Promise<void> {
     };
     const runRuntime = async (n: number, name = "get-movie") => {
       const before = environmentsCpu();
-      let next = 0;
-      await Promise.all(Array.from({ length: IN_FLIGHT }, async () => {
-        while (next++ < n) await invokeOnce(name);
-      }));
+      await runInFlight(n, IN_FLIGHT, () => invokeOnce(name));
       return (environmentsCpu() - before) / n;
     };
     // warm-up: JIT of every path

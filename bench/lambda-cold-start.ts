@@ -15,6 +15,7 @@ import { FunctionRegistry } from "../emulator/lambda/functions.js";
 import { handlerZip, TEST_ROLE } from "../emulator/lambda/test-support/handler-zip.js";
 import { bundleFunctions } from "../scripts/bundle-functions.js";
 import { publishBench } from "./support/report.js";
+import { runInFlight } from "./support/in-flight.js";
 
 const COLD_RUNS = 10;
 const WARM_SEQUENTIAL = 500;
@@ -163,20 +164,10 @@ function childProcessVariant(label: string, source: string): ColdVariant {
 }
 
 async function concurrentRound(registry: FunctionRegistry, total: number): Promise<number[]> {
-  let next = 0;
-  const latencies: number[] = [];
-  await Promise.all(
-    Array.from({ length: IN_FLIGHT }, async () => {
-      while (next < total) {
-        const i = next++;
-        const s = performance.now();
-        const res = await registry.invoke("warm", `{"n":${i}}`);
-        if (res.functionError) throw new Error(res.payload);
-        latencies.push(performance.now() - s);
-      }
-    }),
-  );
-  return latencies;
+  return runInFlight(total, IN_FLIGHT, async (i) => {
+    const res = await registry.invoke("warm", `{"n":${i}}`);
+    if (res.functionError) throw new Error(res.payload);
+  });
 }
 
 async function main(): Promise<void> {

@@ -51,6 +51,7 @@ import { buildFloorWorker, FloorWorkers, functionNode } from "./support/floors.j
 import type { FloorCall } from "./support/floor-worker.js";
 import { publishBench } from "./support/report.js";
 import { keepAliveCaller } from "./support/http-call.js";
+import { runInFlight } from "./support/in-flight.js";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
@@ -98,19 +99,9 @@ function cpuSplit(pid: number): { own: number; children: Map<number, number> } {
 
 /** Latency of each of `total` calls, `inFlight` at a time, the rate over the whole run and the CPU it cost `server`. */
 async function load(server: ServerProcess, total: number, inFlight: number, one: () => Promise<void>): Promise<Load> {
-  const latencies: number[] = [];
-  let next = 0;
   const before = cpuSplit(server.pid);
   const started = performance.now();
-  await Promise.all(
-    Array.from({ length: inFlight }, async () => {
-      while (next++ < total) {
-        const t = performance.now();
-        await one();
-        latencies.push(performance.now() - t);
-      }
-    }),
-  );
+  const latencies = await runInFlight(total, inFlight, one);
   const elapsed = performance.now() - started;
   const after = cpuSplit(server.pid);
   let children = 0;
@@ -192,10 +183,9 @@ async function dynaliteTable(url: string): Promise<string> {
 
 /** CPU ms this process spends per call of `one`, `inFlight` at a time: a client's own cost. */
 async function clientCpu(total: number, inFlight: number, one: () => Promise<void>): Promise<{ rps: number; cpu: number }> {
-  let next = 0;
   const before = process.cpuUsage();
   const started = performance.now();
-  await Promise.all(Array.from({ length: inFlight }, async () => { while (next++ < total) await one(); }));
+  await runInFlight(total, inFlight, one);
   const elapsed = performance.now() - started;
   const used = process.cpuUsage(before);
   return { rps: total / (elapsed / 1000), cpu: (used.user + used.system) / 1000 / total };

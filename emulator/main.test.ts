@@ -6,8 +6,8 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { freePort } from "../test/support/free-port.js";
 
-/** Starts `node bin/cloud.mjs` on a free port, waits for its ready line, stops it with SIGTERM; returns the exit code. */
-async function startAndStop(env: NodeJS.ProcessEnv = {}): Promise<number | null> {
+/** Starts `node bin/cloud.mjs` on a free port, waits for its ready line, stops it with SIGTERM; returns its exit code and port. */
+async function startAndStop(env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; port: number }> {
   const port = await freePort();
   const child = spawn(process.execPath, ["bin/cloud.mjs", "--port", String(port)], {
     stdio: ["ignore", "pipe", "pipe"],
@@ -27,7 +27,7 @@ async function startAndStop(env: NodeJS.ProcessEnv = {}): Promise<number | null>
   expect(out.split("\n")[0]).toBe(`movies cloud ready at http://127.0.0.1:${port}`);
   expect((await fetch(`http://127.0.0.1:${port}/_movies/health`)).status).toBe(200);
   child.kill("SIGTERM");
-  return exited;
+  return { code: await exited, port };
 }
 
 /** This Node's code caches of the cloud's bundle (dist/cloud/*.v8cache), with their times. */
@@ -39,40 +39,21 @@ function codeCaches(): Map<string, number> {
 
 describe("npm run cloud (bin/cloud.mjs -> emulator/main.ts)", () => {
   it("prints the ready line once it answers and exits 0 on SIGTERM", { timeout: 90_000 }, async () => {
-    const port = await freePort();
-    const child = spawn(process.execPath, ["bin/cloud.mjs", "--port", String(port)], {
-      stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
-    });
-    let out = "";
-    let err = "";
-    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
-    const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
-    await new Promise<void>((resolve, reject) => {
-      child.stdout.on("data", (d: Buffer) => {
-        out += d.toString();
-        if (out.includes("\n")) resolve();
-      });
-      void exited.then((code) => reject(new Error(`exited ${code} before ready: ${err}`)));
-    });
-    expect(out.split("\n")[0]).toBe(`movies cloud ready at http://127.0.0.1:${port}`);
-    const health = await fetch(`http://127.0.0.1:${port}/_movies/health`);
-    expect(health.status).toBe(200);
-    child.kill("SIGTERM");
-    expect(await exited).toBe(0);
+    const { code, port } = await startAndStop();
+    expect(code).toBe(0);
     await expect(fetch(`http://127.0.0.1:${port}/_movies/health`)).rejects.toThrow();
   });
 
   it("starts without its code cache too (MOVIES_CODE_CACHE=0: Node's own loader)", { timeout: 90_000 }, async () => {
-    expect(await startAndStop({ MOVIES_CODE_CACHE: "0" })).toBe(0);
+    expect((await startAndStop({ MOVIES_CODE_CACHE: "0" })).code).toBe(0);
   });
 
   // Node >= 22.1 keeps its own compile cache (module.enableCompileCache) and bin/cloud.mjs uses that there
   it.skipIf("enableCompileCache" in module)("a second start compiles from the code cache the first made: V8 accepts it, so it is not made again", { timeout: 90_000 }, async () => {
-    expect(await startAndStop()).toBe(0);
+    expect((await startAndStop()).code).toBe(0);
     const made = codeCaches();
     expect(made.size).toBe(1);
-    expect(await startAndStop()).toBe(0);
+    expect((await startAndStop()).code).toBe(0);
     // a cache V8 rejected (another V8, other flags) is made again under a new time
     expect(codeCaches()).toEqual(made);
   });

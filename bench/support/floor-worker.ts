@@ -16,6 +16,7 @@ import { SendEmailCommand } from "@aws-sdk/client-ses";
 import type { Context } from "aws-lambda";
 import { dynamoClient, sesClient, snsClient } from "../../handlers/shared/aws-clients.js";
 import { MovieRepository } from "../../handlers/shared/movie-repository.js";
+import { runInFlight } from "./in-flight.js";
 
 export type FloorCall = "get" | "put" | "publish" | "idempotency" | "send-email";
 
@@ -90,17 +91,8 @@ const calls: Record<FloorCall, () => Promise<unknown>> = {
 process.on("message", async (order: FloorOrder) => {
   const one = calls[order.call];
   const latencies: number[] = [];
-  let next = 0;
   try {
-    await Promise.all(
-      Array.from({ length: order.inFlight }, async () => {
-        while (next++ < order.n) {
-          const t = performance.now();
-          await one();
-          latencies.push(performance.now() - t);
-        }
-      }),
-    );
+    await runInFlight(order.n, order.inFlight, one, latencies);
     process.send!({ latencies } satisfies FloorDone);
   } catch (error) {
     process.send!({ latencies, error: `${order.call}: ${(error as Error).name}: ${(error as Error).message}` } satisfies FloorDone);

@@ -1,10 +1,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { AwsError, isAwsError } from "../core/aws-error.js";
 import type { CallContext, RouteInfo, Service } from "../core/service.js";
-import { readQueryParams, sendQueryError, type QueryParams } from "../wire/aws-query.js";
+import { serveQuery, type QueryAction, type QueryParams, type QueryService } from "../wire/aws-query.js";
 import { toXml } from "../wire/xml.js";
 import type { IamModel, IamSnapshot } from "./model.js";
-import { IAM_OPERATIONS, type IamInput, type IamOutput } from "./operations.js";
+import { IAM_OPERATIONS, type IamInput } from "./operations.js";
 
 export const IAM_NAMESPACE = "https://iam.amazonaws.com/doc/2010-05-08/";
 
@@ -42,34 +41,20 @@ export function decodeQueryInput(params: QueryParams): IamInput {
   return root;
 }
 
-/** `<ActionResponse>` with `<ActionResult>` when the action has a result (even an empty one), then the request id. */
-function sendResult(res: ServerResponse, ctx: CallContext, action: string, out: IamOutput): void {
-  const body =
-    `<?xml version="1.0" encoding="UTF-8"?>\n<${action}Response xmlns="${IAM_NAMESPACE}">` +
-    (out === undefined ? "" : `<${action}Result>${toXml(out)}</${action}Result>`) +
-    `<ResponseMetadata><RequestId>${ctx.requestId}</RequestId></ResponseMetadata></${action}Response>`;
-  res.writeHead(200, { "content-type": "text/xml", "content-length": Buffer.byteLength(body), "x-amzn-requestid": ctx.requestId });
-  res.end(body);
-}
-
 /** IAM over awsQuery: claimed by the SigV4 scope `iam`, a global service (any region in the scope). */
 export function createIamService(model: IamModel): Service {
+  // an operation without output (DeleteRole) answers with no result element, as IAM does
+  const actions = Object.fromEntries(
+    Object.entries(IAM_OPERATIONS).map(([name, op]): [string, QueryAction] => [name, (params) => {
+      const out = op(model, decodeQueryInput(params));
+      return out === undefined ? undefined : toXml(out);
+    }]),
+  );
+  const query: QueryService = { label: "IAM", namespace: IAM_NAMESPACE, actions };
   return {
     name: "iam",
     claims: (route: RouteInfo) => route.signingService === "iam" && !route.target,
-    async handle(req: IncomingMessage, res: ServerResponse, route: RouteInfo, ctx: CallContext) {
-      try {
-        const params = await readQueryParams(req, route.query);
-        const action = params.Action;
-        if (!action) throw new AwsError("MissingAction", "The request must contain the parameter Action");
-        const op = Object.hasOwn(IAM_OPERATIONS, action) ? IAM_OPERATIONS[action] : undefined;
-        if (!op) throw new AwsError("InvalidAction", `The action ${action} is not valid for this web service (the embedded cloud's IAM implements ${Object.keys(IAM_OPERATIONS).join(", ")}).`);
-        sendResult(res, ctx, action, op(model, decodeQueryInput(params)));
-      } catch (err) {
-        if (!isAwsError(err)) throw err;
-        sendQueryError(res, ctx, err, IAM_NAMESPACE);
-      }
-    },
+    handle: (req: IncomingMessage, res: ServerResponse, route: RouteInfo, ctx: CallContext) => serveQuery(req, res, route, ctx, query),
     status: () => ({ roles: model.listRoles().length }),
     snapshot: () => model.snapshot(),
     restore: (state) => model.restore(state as IamSnapshot),

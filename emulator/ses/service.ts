@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { AwsError, isAwsError } from "../core/aws-error.js";
 import type { CallContext, RouteInfo, Service } from "../core/service.js";
 import { readJson } from "../wire/aws-json.js";
-import { readList, readQueryParams, readStructList, sendQueryError, sendQueryResult, type QueryParams } from "../wire/aws-query.js";
+import { readList, readStructList, serveQuery, type QueryAction, type QueryParams } from "../wire/aws-query.js";
 import { escapeXml, toXml } from "../wire/xml.js";
 import type { SesModel, SesSnapshot } from "./model.js";
 import * as ops from "./operations.js";
@@ -26,11 +26,9 @@ function tagsFrom(p: QueryParams): { Name: string; Value: string }[] {
   return readStructList(p, "Tags").map((t) => ({ Name: t.Name ?? "", Value: t.Value ?? "" }));
 }
 
-type Action = (p: QueryParams, ctx: CallContext) => string;
-
-function v1Actions(model: SesModel): Record<string, Action> {
-  const verifyEmail: Action = (p, ctx) => (ops.verifyEmailIdentity(model, ctx, { EmailAddress: opt(p, "EmailAddress") }), "");
-  const deleteIdentity = (name: string): Action => (p, ctx) => (ops.deleteIdentity(model, ctx, { Identity: opt(p, name) }), "");
+function v1Actions(model: SesModel): Record<string, QueryAction> {
+  const verifyEmail: QueryAction = (p, ctx) => (ops.verifyEmailIdentity(model, ctx, { EmailAddress: opt(p, "EmailAddress") }), "");
+  const deleteIdentity = (name: string): QueryAction => (p, ctx) => (ops.deleteIdentity(model, ctx, { Identity: opt(p, name) }), "");
   return {
     VerifyEmailIdentity: verifyEmail,
     VerifyEmailAddress: verifyEmail,
@@ -178,24 +176,14 @@ function handleMailbox(model: SesModel, res: ServerResponse, route: RouteInfo, c
 }
 
 export function sesService(model: SesModel): Service {
-  const table = v1Actions(model);
+  const query = { label: "SES", namespace: NAMESPACE, actions: v1Actions(model) };
   return {
     name: "ses",
     claims: (route) => route.path === MAILBOX_PATH || (route.signingService === "ses" && !route.target),
     async handle(req: IncomingMessage, res: ServerResponse, route: RouteInfo, ctx: CallContext) {
       if (route.path === MAILBOX_PATH) return handleMailbox(model, res, route, ctx);
       if (route.path.startsWith("/v2/")) return handleV2(model, req, res, route, ctx);
-      try {
-        const params = await readQueryParams(req, route.query);
-        const action = params.Action;
-        if (!action) throw new AwsError("MissingAction", "The request must contain the parameter Action");
-        const run = table[action];
-        if (!run) throw new AwsError("InvalidAction", `The action ${action} is not valid for this web service (the embedded cloud's SES implements ${Object.keys(table).join(", ")})`);
-        sendQueryResult(res, ctx, action, NAMESPACE, run(params, ctx));
-      } catch (err) {
-        if (!isAwsError(err)) throw err;
-        sendQueryError(res, ctx, err, NAMESPACE);
-      }
+      await serveQuery(req, res, route, ctx, query);
     },
     snapshot: () => model.snapshot(),
     restore: (state) => model.restore(state as SesSnapshot),

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { AwsError, isAwsError } from "../core/aws-error.js";
+import { AwsError } from "../core/aws-error.js";
 import type { CallContext, RouteInfo, Service } from "../core/service.js";
-import { readList, readMap, readQueryParams, readStructList, sendQueryError, sendQueryResult, type QueryParams } from "../wire/aws-query.js";
+import { readList, readMap, readStructList, serveQuery, type QueryAction, type QueryParams } from "../wire/aws-query.js";
 import { escapeXml, toXml } from "../wire/xml.js";
 import type { MessageAttributes } from "./message-attributes.js";
 import { SIGNING_CERT_PATH, type SnsModel, type SnsSnapshot } from "./model.js";
@@ -49,9 +49,7 @@ function entryFrom(p: QueryParams): ops.PublishEntry {
   };
 }
 
-type Action = (p: QueryParams, ctx: CallContext) => string;
-
-function actions(model: SnsModel): Record<string, Action> {
+function actions(model: SnsModel): Record<string, QueryAction> {
   return {
     CreateTopic: (p, ctx) =>
       toXml(ops.createTopic(model, ctx, { Name: opt(p, "Name"), Attributes: readMap(p, "Attributes"), Tags: tagsFrom(p) })),
@@ -93,7 +91,7 @@ function isUnsubscribeLink(route: RouteInfo): boolean {
 }
 
 export function snsService(model: SnsModel): Service {
-  const table = actions(model);
+  const query = { label: "SNS", namespace: NAMESPACE, actions: actions(model) };
   return {
     name: "sns",
     claims: (route) =>
@@ -105,17 +103,7 @@ export function snsService(model: SnsModel): Service {
         res.end(pem);
         return;
       }
-      try {
-        const params = await readQueryParams(req, route.query);
-        const action = params.Action;
-        if (!action) throw new AwsError("MissingAction", "The request must contain the parameter Action");
-        const run = table[action];
-        if (!run) throw new AwsError("InvalidAction", `The action ${action} is not valid for this web service (the embedded cloud's SNS implements ${Object.keys(table).join(", ")})`);
-        sendQueryResult(res, ctx, action, NAMESPACE, run(params, ctx));
-      } catch (err) {
-        if (!isAwsError(err)) throw err;
-        sendQueryError(res, ctx, err, NAMESPACE);
-      }
+      await serveQuery(req, res, route, ctx, query);
     },
     snapshot: () => model.snapshot(),
     restore: (state) => model.restore(state as SnsSnapshot),

@@ -304,18 +304,19 @@ describe("SNS conformance with the AWS SDK v3", () => {
     expect(health.services.sns.lastDeliveryFailure).toMatchObject({ endpoint: "arn:aws:sqs:us-east-1:000000000000:never-created", deadLetterTargetArn: dlq.arn });
   });
 
-  it("answers an unknown action with InvalidAction", async () => {
+  it.each(["CreatePlatformApplication", "constructor", "__proto__", "toString"])("answers the unknown action %s with InvalidAction", async (action) => {
     const res = await fetch(cloud.url, {
       method: "POST",
       headers: {
         "content-type": "application/x-www-form-urlencoded",
         authorization: "AWS4-HMAC-SHA256 Credential=AKIDLOCAL/20260101/us-east-1/sns/aws4_request, SignedHeaders=host, Signature=00",
       },
-      body: "Action=CreatePlatformApplication&Version=2010-03-31",
+      body: `Action=${action}&Version=2010-03-31`,
     });
     expect(res.status).toBe(400);
     const text = await res.text();
     expect(text).toContain("<Code>InvalidAction</Code>");
+    expect(text).toContain(`The action ${action} is not valid for this web service`);
     expect(text).toContain("SNS implements");
   });
 });

@@ -1,10 +1,10 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { AwsError } from "../core/aws-error.js";
-import type { CallContext } from "../core/service.js";
+import { AwsError, isAwsError } from "../core/aws-error.js";
+import type { CallContext, RouteInfo } from "../core/service.js";
 import { readBody } from "./body.js";
 import { escapeXml } from "./xml.js";
 
-/** awsQuery (SNS, SES v1, STS): form-encoded `Action=...&Version=...` in, XML out. */
+/** awsQuery (IAM, SNS, SES v1, STS): form-encoded `Action=...&Version=...` in, XML out. */
 export type QueryParams = Record<string, string>;
 
 export async function readQueryParams(req: IncomingMessage, url: URLSearchParams): Promise<QueryParams> {
@@ -63,17 +63,51 @@ export function requireParam(params: QueryParams, name: string): string {
 
 /**
  * `<ActionResponse xmlns=...><ActionResult>inner</ActionResult><ResponseMetadata>...`.
- * The result element is always written, even when empty: strict clients (botocore,
- * the Go SDK) look it up by name for every operation with an output shape and fail
- * when it is missing, which is how AWS answers `VerifyEmailIdentity` and friends.
+ * The result element is written, even when empty, for every action with an
+ * output shape: strict clients (botocore, the Go SDK) look it up by name and
+ * fail when it is missing, which is how AWS answers `VerifyEmailIdentity` and
+ * friends. `undefined` is an action without one (IAM's `DeleteRole`).
  */
-export function sendQueryResult(res: ServerResponse, ctx: CallContext, action: string, namespace: string, resultXml: string): void {
+export function sendQueryResult(res: ServerResponse, ctx: CallContext, action: string, namespace: string, resultXml: string | undefined): void {
+  const result = resultXml === undefined ? "" : resultXml === "" ? `<${action}Result/>` : `<${action}Result>${resultXml}</${action}Result>`;
   const body =
     `<?xml version="1.0" encoding="UTF-8"?>\n<${action}Response xmlns="${namespace}">` +
-    (resultXml === "" ? `<${action}Result/>` : `<${action}Result>${resultXml}</${action}Result>`) +
+    result +
     `<ResponseMetadata><RequestId>${ctx.requestId}</RequestId></ResponseMetadata></${action}Response>`;
   res.writeHead(200, { "content-type": "text/xml", "content-length": Buffer.byteLength(body), "x-amzn-requestid": ctx.requestId });
   res.end(body);
+}
+
+/** One action of an awsQuery service: its result XML (see sendQueryResult), or an AwsError thrown. */
+export type QueryAction = (params: QueryParams, ctx: CallContext) => string | undefined;
+
+export interface QueryService {
+  /** the service's name in messages: "SNS" */
+  label: string;
+  namespace: string;
+  actions: Record<string, QueryAction>;
+}
+
+/**
+ * One awsQuery request end to end: the form read, `Action` looked up among
+ * the service's own actions (never the object's prototype: `Action=constructor`
+ * is an unknown action), the result or the AwsError written back. Errors that
+ * are not AwsErrors are the router's to report.
+ */
+export async function serveQuery(req: IncomingMessage, res: ServerResponse, route: RouteInfo, ctx: CallContext, service: QueryService): Promise<void> {
+  try {
+    const params = await readQueryParams(req, route.query);
+    const action = params.Action;
+    if (!action) throw new AwsError("MissingAction", "The request must contain the parameter Action");
+    const run = Object.hasOwn(service.actions, action) ? service.actions[action] : undefined;
+    if (!run) {
+      throw new AwsError("InvalidAction", `The action ${action} is not valid for this web service (the embedded cloud's ${service.label} implements ${Object.keys(service.actions).join(", ")})`);
+    }
+    sendQueryResult(res, ctx, action, service.namespace, run(params, ctx));
+  } catch (err) {
+    if (!isAwsError(err)) throw err;
+    sendQueryError(res, ctx, err, service.namespace);
+  }
 }
 
 export function sendQueryError(res: ServerResponse, ctx: CallContext, err: AwsError, namespace: string): void {

@@ -15,7 +15,8 @@
  * WARM (2000) GETs and WARM/5 POSTs 16 in flight warm each cloud first: the
  * JIT's warm-up costs more CPU per request than the differences looked for.
  *
- * Prints a markdown table; writes nothing.
+ * Prints a markdown table and writes it into docs/benchmarks.md (BENCH_DOCS=0:
+ * print only); BASE_LABEL says in it what the baseline is (default: its folder).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { resolve } from "node:path";
@@ -27,6 +28,7 @@ import { stopChild } from "../test/support/stop-child.js";
 import { keepAliveCaller } from "./support/http-call.js";
 import { median, processCpuMs } from "./support/server-process.js";
 import { runInFlight } from "./support/in-flight.js";
+import { publishBench } from "./support/report.js";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 const root = fileURLToPath(new URL("../", import.meta.url));
@@ -170,6 +172,11 @@ const labels: [Row, string, number][] = [
   ["email2s", "POST to email in the mailbox, p50 ms, 2 s window", 1],
   ["email0", "POST to email in the mailbox, p50 ms, no window", 1],
 ];
-const lines = [`| measure (median of ${ROUNDS} turns; each turn's value in brackets) | before | after |`, "|---|---|---|"];
+const lines = [
+  `Before: ${process.env.BASE_LABEL ?? BASE}; after: this tree's \`bin/cloud.mjs\`. Both warmed with ${WARM} GETs and ${Math.ceil(WARM / 5)} POSTs, then measured in turns.`,
+  "",
+  `| measure (median of ${ROUNDS} turns; each turn's value in brackets) | before | after |`,
+  "|---|---|---|",
+];
 for (const [row, label, digits] of labels) lines.push(`| ${label} | ${f(results.get("before")![row], digits)} | ${f(results.get("after")![row], digits)} |`);
-process.stdout.write(`${lines.join("\n")}\n`);
+publishBench("cloud-ab", import.meta.url, lines);

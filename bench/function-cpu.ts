@@ -15,7 +15,7 @@
  * Run: npx tsx bench/function-cpu.ts   (CALLS=1000 per variant and round, ROUNDS=3)
  * PROFILE_DIR=<dir> writes --cpu-prof profiles of the plain process and the
  * environment; MINIFY=0 bundles without minifying, so profiles name functions.
- * Prints a markdown table; publishes nothing.
+ * Prints a markdown table and writes it into docs/benchmarks.md (BENCH_DOCS=0: print only).
  */
 import { fork } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -29,6 +29,7 @@ import { functionBuildOptions, zipBundle } from "../scripts/bundle-functions.js"
 import { keepAliveCaller } from "./support/http-call.js";
 import { median, processCpuMs, spawnDynalite } from "./support/server-process.js";
 import { runInFlight } from "./support/in-flight.js";
+import { publishBench } from "./support/report.js";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 const CALLS = Number(process.env.CALLS ?? 1000);
@@ -188,13 +189,17 @@ async function main(): Promise<void> {
       if (compare) rows.compare!.push(await runRuntime(CALLS, "compare"));
     }
     const f = (xs: number[]) => `${median(xs).toFixed(2)} ms (${xs.map((x) => x.toFixed(2)).join(", ")})`;
-    console.log(`| CPU per warm call against dynalite (${ROUNDS} rounds x ${CALLS}; median (rounds)) | ms |\n|---|---|`);
-    console.log(`| the AWS SDK's GetItem alone, plain warm process | ${f(rows.sdk!)} |`);
-    console.log(`| the same through lib-dynamodb's document client (GetCommand) | ${f(rows.doc!)} |`);
-    console.log(`| GetItem on a client with cacheMiddleware, item unmarshalled (what the handlers do now) | ${f(rows.cached!)} |`);
-    console.log(`| shipped get-movie handler called in a plain warm process (handler + SDK) | ${f(rows.handler!)} |`);
-    console.log(`| the same zip invoked through the embedded Lambda runtime (environment processes; ${IN_FLIGHT} in flight) | ${f(rows.runtime!)} |`);
-    if (compare) console.log(`| COMPARE (${process.env.COMPARE}) invoked through the runtime | ${f(rows.compare!)} |`);
+    const out = [
+      `| CPU per warm call against dynalite (${ROUNDS} rounds x ${CALLS}; median (rounds)) | ms |`,
+      "|---|---|",
+      `| the AWS SDK's GetItem alone, plain warm process | ${f(rows.sdk!)} |`,
+      `| the same through lib-dynamodb's document client (GetCommand) | ${f(rows.doc!)} |`,
+      `| GetItem on a client with cacheMiddleware, item unmarshalled (what the handlers do now) | ${f(rows.cached!)} |`,
+      `| shipped get-movie handler called in a plain warm process (handler + SDK) | ${f(rows.handler!)} |`,
+      `| the same zip invoked through the embedded Lambda runtime (environment processes; ${IN_FLIGHT} in flight) | ${f(rows.runtime!)} |`,
+    ];
+    if (compare) out.push(`| COMPARE (${process.env.COMPARE}) invoked through the runtime | ${f(rows.compare!)} |`);
+    publishBench("function-cpu", import.meta.url, out);
     plain.disconnect();
     await registry.close();
   } finally {

@@ -67,7 +67,7 @@ describe("npm run cloud (bin/cloud.mjs -> emulator/main.ts)", () => {
     const made = codeCaches();
     expect(made.size).toBe(1);
     expect((await startAndStop()).code).toBe(0);
-    // a cache V8 rejected (another V8, other flags) is made again under a new time
+    // the same file at the same time: V8 accepted it (a rejected cache is written again, under a new time)
     expect(codeCaches()).toEqual(made);
   });
 

@@ -20,7 +20,8 @@ describe("readBody", () => {
 
   it("refuses a body over the limit with 413 RequestEntityTooLarge", async () => {
     const err = await readBody(stream("x".repeat(10), "y".repeat(10)), 15).catch((e: unknown) => e);
-    expect(isAwsError(err) && err.code === "RequestEntityTooLarge" && err.statusCode === 413).toBe(true);
+    expect(isAwsError(err), `an AwsError, not ${String(err)}`).toBe(true);
+    expect(err).toMatchObject({ code: "RequestEntityTooLarge", statusCode: 413 });
   });
 
   it("fails when the client goes away mid-body instead of waiting forever", async () => {

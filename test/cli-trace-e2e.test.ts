@@ -72,7 +72,11 @@ describe("movies trace end to end on the embedded cloud", { timeout: 120_000 }, 
       const body = JSON.parse(r.stdout) as { traceId: string; spans: JsonSpan[] };
       expect(body.traceId).toBe(traceId);
       const services = new Set(body.spans.map((s) => s.service));
-      return ["apigateway", "lambda", "dynamodb", "sns", "sqs", "ses"].every((s) => services.has(s)) ? body.spans : undefined;
+      // the SES call's span ends before the email function's invocation span does (the function still
+      // writes its idempotency record): wait for both, as a trace whose email path has ended
+      const email = body.spans.find((s) => s.service === "lambda" && s.name === "email-notification");
+      const sent = email && body.spans.some((s) => s.service === "ses" && s.parentSpanId === email.spanId);
+      return ["apigateway", "lambda", "dynamodb", "sns", "sqs"].every((s) => services.has(s)) && sent ? body.spans : undefined;
     });
     const root = spans.find((s) => s.service === "apigateway")!;
     expect(root).toMatchObject({ name: "POST /movies", status: "ok" });
